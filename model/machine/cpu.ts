@@ -1,0 +1,77 @@
+/**
+ * One CPU as the model sees it: its BBM capability, whether it walks the kernel tables, the TLBIs
+ * it issued that no DSB has completed yet, and the stores it made that no DSB has ordered yet.
+ *
+ * Layer: model/machine.
+ */
+import type { BBMLevel, CpuId } from '../events.ts';
+import type { TablePage } from '../arch/memory.ts';
+import type { StaleEntry } from '../tlb/staleEntry.ts';
+import type { TLBIScope } from './tlbiScope.ts';
+
+/** Whether a CPU walks the kernel (TTBR1) tables. */
+export type CpuStatus = 'running' | 'parked' | 'offline';
+
+/** A TLBI issued and not yet completed by a DSB of its issuer. */
+export interface PendingTLBI {
+  readonly scope: TLBIScope;
+  /** Event index at which it was issued. */
+  readonly issuedAt: number;
+  /** Mask of CPU slots it reaches (every online CPU for `…IS`, else the issuer). */
+  readonly targets: number;
+  /** Its mnemonic, for reports. */
+  readonly mnemonic: string;
+}
+
+/** A VA range invalidated on a parked CPU since it parked. */
+export interface FlushedRange {
+  readonly from: number;
+  readonly to: number;
+  readonly leafOnly: boolean;
+}
+
+/** A CPU slot (slots are dense 0..31; `id` is the trace's CPU number). */
+export interface CpuState {
+  readonly id: CpuId;
+  readonly slot: number;
+  bbm: BBMLevel;
+  noabort: boolean;
+  status: CpuStatus;
+  /** Event index of the last `park`. */
+  parkedAt: number;
+  /**
+   * While parked: the CPU may still hold any entry that was live when it parked (minus
+   * `flushedSincePark`); a completed `VMALLE1` clears it.
+   */
+  snapshotValid: boolean;
+  flushedSincePark: FlushedRange[];
+  pendingTlbis: PendingTLBI[];
+  /** Stale entries whose breaking store this CPU made and has not yet ordered with a DSB. */
+  unorderedBreaks: StaleEntry[];
+  /** Table pages this CPU stored to since its last DSB. */
+  dirtyPages: Set<TablePage>;
+}
+
+/**
+ * A new CPU slot.
+ * @param id - trace CPU number
+ * @param slot - dense slot index
+ * @param bbm - FEAT_BBM level
+ * @param noabort - BBML2 without conflict aborts
+ * @returns the CPU, running
+ */
+export function makeCpu(id: CpuId, slot: number, bbm: BBMLevel, noabort: boolean): CpuState {
+  return {
+    id,
+    slot,
+    bbm,
+    noabort,
+    status: 'running',
+    parkedAt: 0,
+    snapshotValid: false,
+    flushedSincePark: [],
+    pendingTlbis: [],
+    unorderedBreaks: [],
+    dirtyPages: new Set(),
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * The whole machine the model tracks: table memory, the CPUs, and the stale TLB entries each CPU
+ * may still hold. Everything a CPU *may* hold is: every cacheable entry reachable from the root
+ * while it walks, plus its stale entries (spec README decision 8). `step()` mutates this state in
+ * place, as Casemate's `step_*` functions do.
+ *
+ * Layer: model/machine.
+ */
+import type { CpuId, CpuSpec, GranuleName } from '../events.ts';
+import type { Geometry } from '../arch/geometry.ts';
+import { GEOMETRIES } from '../arch/geometry.ts';
+import type { TablePage } from '../arch/memory.ts';
+import { TableMemory } from '../arch/memory.ts';
+import { StaleIndex } from '../tlb/staleIndex.ts';
+import type { ModelOptions } from '../options.ts';
+import { DEFAULT_OPTIONS } from '../options.ts';
+import type { CpuState } from './cpu.ts';
+import { makeCpu } from './cpu.ts';
+import { ModelInputError } from './inputError.ts';
+
+/** Most CPUs a model tracks (slots are bits of a 32-bit mask). */
+export const MAX_CPUS = 31;
+
+/** A contiguous group whose permissions differ between entries (allowed only until the flush, C3). */
+export interface MixedGroup {
+  readonly page: TablePage;
+  readonly start: number;
+  writer: number;
+}
+
+/** What the model needs to start: the trace header's content. */
+export interface MachineConfig {
+  readonly granule: GranuleName;
+  readonly root: bigint;
+  readonly preemptRt: boolean;
+  readonly cpus: readonly CpuSpec[];
+  readonly options?: Partial<ModelOptions>;
+}
+
+/** The model's state. */
+export class MachineState {
+  readonly geo: Geometry;
+  readonly mem: TableMemory;
+  readonly root: TablePage;
+  readonly options: ModelOptions;
+  readonly preemptRt: boolean;
+  readonly stale = new StaleIndex();
+  /** CPUs by trace id, and by slot. */
+  readonly cpus = new Map<CpuId, CpuState>();
+  readonly slots: CpuState[] = [];
+  /** Mask of slots walking the kernel tables, and of slots online (running or parked). */
+  runningMask = 0;
+  onlineMask = 0;
+  /** The CPU inside stop_machine(), if any. */
+  stoppedBy: CpuId | undefined;
+  /** Index of the event being applied (1-based). */
+  now = 0;
+  /** Contiguous groups with mixed permissions, by `pagePa:start`. */
+  readonly mixedGroups = new Map<string, MixedGroup>();
+
+  /** @param config - granule, root, CPUs and options */
+  constructor(config: MachineConfig) {
+    this.geo = GEOMETRIES[config.granule];
+    this.options = { ...DEFAULT_OPTIONS, ...config.options };
+    this.preemptRt = config.preemptRt;
+    this.mem = new TableMemory(this.geo);
+    const root = Number(config.root);
+    if (root % this.geo.pageSize !== 0) throw new ModelInputError(`root ${config.root} is not page aligned`);
+    this.root = this.mem.allocate(root, this.geo.startLevel);
+    this.root.reachable = true;
+    this.root.vaBase = 0;
+    for (const spec of config.cpus) this.addCpu(spec);
+  }
+
+  /**
+   * Adds a CPU slot, running with an empty TLB.
+   * @param spec - id, BBM level, noabort
+   * @returns the CPU
+   */
+  addCpu(spec: CpuSpec): CpuState {
+    if (this.cpus.has(spec.id)) throw new ModelInputError(`cpu ${spec.id} is listed twice`);
+    if (this.slots.length >= MAX_CPUS) throw new ModelInputError(`more than ${MAX_CPUS} CPUs are not supported`);
+    const cpu = makeCpu(spec.id, this.slots.length, spec.bbm, spec.noabort);
+    this.cpus.set(spec.id, cpu);
+    this.slots.push(cpu);
+    this.setStatus(cpu, 'running');
+    return cpu;
+  }
+
+  /**
+   * Sets a CPU's status and the masks.
+   * @param cpu - the CPU
+   * @param status - its new status
+   */
+  setStatus(cpu: CpuState, status: CpuState['status']): void {
+    cpu.status = status;
+    const bit = 1 << cpu.slot;
+    this.runningMask = status === 'running' ? this.runningMask | bit : this.runningMask & ~bit;
+    this.onlineMask = status === 'offline' ? this.onlineMask & ~bit : this.onlineMask | bit;
+  }
+
+  /**
+   * The CPU that executes an event; it must be online.
+   * @param id - trace CPU number
+   * @returns the CPU
+   */
+  onlineCpu(id: CpuId): CpuState {
+    const cpu = this.cpus.get(id);
+    if (cpu === undefined) throw new ModelInputError(`unknown cpu ${id}`);
+    if (cpu.status === 'offline') throw new ModelInputError(`cpu ${id} is offline`);
+    return cpu;
+  }
+
+  /**
+   * Mask of CPU slots that may hold a stale walk-cache entry leading to `page` (its own or an
+   * ancestor's), whether running or parked.
+   * @param page - a table page
+   * @returns the mask
+   */
+  walkHoldersOf(page: TablePage): number {
+    let mask = 0;
+    for (let p: TablePage | null = page; p !== null; p = p.parent) mask |= p.walkHolders;
+    return mask;
+  }
+
+  /**
+   * Mask of running CPUs that may walk the entries of `page` now: all of them when the page is
+   * reachable from the root, else those holding a walk-cache entry that leads to it.
+   * @param page - a table page
+   * @returns the mask
+   */
+  observers(page: TablePage): number {
+    return page.reachable ? this.runningMask : this.walkHoldersOf(page) & this.runningMask;
+  }
+
+  /**
+   * Mask of CPUs that may hold the cacheable entry now in `page[index]`: its observers, and parked
+   * CPUs that parked while it was live and have not invalidated it since.
+   * @param page - the table page
+   * @param index - the entry
+   * @param spanVa - first VA of the entry's TLB span
+   * @param span - its size
+   * @param leaf - whether it is a leaf (last-level TLBIs spare walk entries)
+   * @returns the mask
+   */
+  holdersOfLive(page: TablePage, index: number, spanVa: number, span: number, leaf: boolean): number {
+    let mask = this.observers(page);
+    if (!page.reachable) return mask;
+    const liveSince = Math.max(page.writtenAt[index] ?? 0, page.reachableSince);
+    for (const cpu of this.slots) {
+      if (cpu.status !== 'parked' || !cpu.snapshotValid || cpu.parkedAt <= liveSince) continue;
+      const flushed = cpu.flushedSincePark.some(
+        (r) => (leaf || !r.leafOnly) && r.from < spanVa + span && spanVa < r.to,
+      );
+      if (!flushed) mask |= 1 << cpu.slot;
+    }
+    return mask;
+  }
+
+  /**
+   * The full kernel VA of VA[47:0].
+   * @param va - VA[47:0]
+   * @returns the TTBR1 address `0xffff…`
+   */
+  fullVA(va: number): bigint {
+    return 0xffff000000000000n + BigInt(va);
+  }
+
+  /**
+   * Names the CPUs of a mask, e.g. `cpu1 (BBM level 0)`.
+   * @param mask - CPU slots
+   * @returns the description
+   */
+  describeCpus(mask: number): string {
+    return this.slots
+      .filter((c) => (mask & (1 << c.slot)) !== 0)
+      .map((c) => `cpu${c.id} (BBM level ${c.bbm}${c.noabort ? ', noabort' : ''})`)
+      .join(', ');
+  }
+
+  /**
+   * The first CPU of a mask.
+   * @param mask - CPU slots (non-zero)
+   * @returns the CPU
+   */
+  firstCpu(mask: number): CpuState | undefined {
+    return this.slots.find((c) => (mask & (1 << c.slot)) !== 0);
+  }
+}

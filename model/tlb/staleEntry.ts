@@ -1,0 +1,35 @@
+/**
+ * A TLB entry that some CPUs may still hold although memory no longer holds it: the old value of
+ * an overwritten descriptor, or an entry of a table that was unlinked. It stays until a TLBI that
+ * covers it has completed on every CPU in `holders` (spec README decision 8).
+ *
+ * @see Arm ARM DDI 0487 M.b D8.16 "Translation Lookaside Buffers" (RRVJDB: walk caches are TLB entries)
+ * Layer: model/tlb.
+ */
+import type { LeafEntry } from '../arch/walk.ts';
+
+/** A stale leaf or walk-cache entry. */
+export interface StaleEntry {
+  /** `leaf`: a block/page/contiguous translation; `walk`: a cached table descriptor. */
+  readonly kind: 'leaf' | 'walk';
+  /** First VA[47:0] and size of the span the entry matches. */
+  readonly spanVa: number;
+  readonly span: number;
+  /** Level of the descriptor the entry was built from. */
+  readonly level: number;
+  /** PA of that descriptor. */
+  readonly origin: number;
+  /** The translation, for leaf entries. */
+  readonly leaf: LeafEntry | undefined;
+  /** PA of the next-level table, for walk entries. */
+  readonly tablePa: number;
+  /** Event index at which the entry went stale. */
+  readonly createdAt: number;
+  /** Mask of CPU slots that may still hold it. */
+  holders: number;
+  /**
+   * Event index at which the store that made it stale became visible to walkers (the writer's
+   * DSB); a TLBI issued before that does not remove it. Infinity until then.
+   */
+  visibleAt: number;
+}

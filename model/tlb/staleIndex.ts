@@ -1,0 +1,83 @@
+/**
+ * The stale entries of all CPUs, indexed by span size and first VA so that "which stale entries
+ * overlap [from, to)" costs a few map probes per size class, not a scan of every entry.
+ *
+ * Layer: model/tlb.
+ */
+import type { StaleEntry } from './staleEntry.ts';
+
+/** Stale entries by span size, then by first VA. */
+export class StaleIndex {
+  private readonly bySpan = new Map<number, Map<number, StaleEntry[]>>();
+  private count = 0;
+
+  /** @returns the number of stale entries held */
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Adds an entry.
+   * @param entry - the stale entry
+   */
+  add(entry: StaleEntry): void {
+    let bucket = this.bySpan.get(entry.span);
+    if (bucket === undefined) {
+      bucket = new Map();
+      this.bySpan.set(entry.span, bucket);
+    }
+    const list = bucket.get(entry.spanVa);
+    if (list === undefined) bucket.set(entry.spanVa, [entry]);
+    else list.push(entry);
+    this.count++;
+  }
+
+  /**
+   * Removes an entry (no-op when absent).
+   * @param entry - the stale entry
+   */
+  remove(entry: StaleEntry): void {
+    const bucket = this.bySpan.get(entry.span);
+    const list = bucket?.get(entry.spanVa);
+    if (bucket === undefined || list === undefined) return;
+    const at = list.indexOf(entry);
+    if (at < 0) return;
+    list.splice(at, 1);
+    this.count--;
+    if (list.length === 0) bucket.delete(entry.spanVa);
+  }
+
+  /**
+   * Calls `visit` for every entry whose span overlaps [from, to). The callback may remove the
+   * entry it is given.
+   * @param from - first VA[47:0]
+   * @param to - end (exclusive)
+   * @param visit - callback
+   */
+  forEachOverlapping(from: number, to: number, visit: (entry: StaleEntry) => void): void {
+    if (this.count === 0) return;
+    for (const [span, bucket] of this.bySpan) {
+      const first = from - (from % span);
+      const probes = Math.ceil((to - first) / span);
+      if (probes <= bucket.size) {
+        for (let va = first; va < to; va += span) {
+          const list = bucket.get(va);
+          if (list !== undefined) for (const e of [...list]) visit(e);
+        }
+      } else {
+        for (const [va, list] of [...bucket]) {
+          if (va < to && va + span > from) for (const e of [...list]) visit(e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Calls `visit` for every entry.
+   * @param visit - callback (may remove the entry it is given)
+   */
+  forEach(visit: (entry: StaleEntry) => void): void {
+    for (const bucket of [...this.bySpan.values()])
+      for (const list of [...bucket.values()]) for (const e of [...list]) visit(e);
+  }
+}
