@@ -6,6 +6,7 @@
  */
 import { runCheckTrace } from './checkTrace.ts';
 import type { CommandResult } from './checkTrace.ts';
+import { runScenarios } from './scenarios.ts';
 import { USAGE, UsageError } from './usage.ts';
 
 /**
@@ -20,6 +21,8 @@ export async function runCli(argv: readonly string[], stdin: NodeJS.ReadableStre
     switch (command) {
       case 'check-trace':
         return await runCheckTrace(rest, stdin);
+      case 'scenarios':
+        return await runScenarios(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -18,4 +18,5 @@ export const USAGE = `usage: bbm-verify <command> [options]
 
 commands:
   check-trace FILE|-   replay a bbm-trace/1 trace on the model (exit 0 ok, 1 violation, 2 bad input)
+  scenarios [DIR]      check every golden scenario (default model/scenarios) against its .expected
   help                 print this text`;
