@@ -44,17 +44,7 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   const pa = Number(ev.pa);
   const page = mem.pageOf(pa);
   const fail = (code: ViolationCode, detail: string, va?: number, level?: number): Violation =>
-    violation(
-      code,
-      state.now,
-      {
-        cpu: ev.cpu,
-        pa: ev.pa,
-        ...(va !== undefined && !Number.isNaN(va) ? { va: state.fullVA(va) } : {}),
-        ...(level !== undefined ? { level } : {}),
-      },
-      detail,
-    );
+    failAt(state, ev, code, detail, va, level);
   if (page === undefined) return fail('write-to-non-table', `no table page holds PA 0x${pa.toString(16)}`);
 
   const index = (pa - page.pa) / 8;
@@ -153,6 +143,27 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
     else state.mixedGroups.delete(key);
   }
   return undefined;
+}
+
+function failAt(
+  state: MachineState,
+  ev: WriteEvent,
+  code: ViolationCode,
+  detail: string,
+  va: number | undefined,
+  level: number | undefined,
+): Violation {
+  return violation(
+    code,
+    state.now,
+    {
+      cpu: ev.cpu,
+      pa: ev.pa,
+      ...(va !== undefined && !Number.isNaN(va) ? { va: state.fullVA(va) } : {}),
+      ...(level !== undefined ? { level } : {}),
+    },
+    detail,
+  );
 }
 
 function store(state: MachineState, page: TablePage, index: number, lo: number, hi: number): void {

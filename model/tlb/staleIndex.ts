@@ -62,11 +62,11 @@ export class StaleIndex {
       if (probes <= bucket.size) {
         for (let va = first; va < to; va += span) {
           const list = bucket.get(va);
-          if (list !== undefined) for (const e of [...list]) visit(e);
+          if (list !== undefined) visitAll(list, visit);
         }
       } else {
         for (const [va, list] of [...bucket]) {
-          if (va < to && va + span > from) for (const e of [...list]) visit(e);
+          if (va < to && va + span > from) visitAll(list, visit);
         }
       }
     }
@@ -80,4 +80,14 @@ export class StaleIndex {
     for (const bucket of [...this.bySpan.values()])
       for (const list of [...bucket.values()]) for (const e of [...list]) visit(e);
   }
+}
+
+/** Visits a bucket's entries; copies the list only when the callback could be disturbed by a removal. */
+function visitAll(list: StaleEntry[], visit: (entry: StaleEntry) => void): void {
+  if (list.length === 1) {
+    const only = list[0];
+    if (only !== undefined) visit(only);
+    return;
+  }
+  for (const e of [...list]) visit(e);
 }
