@@ -73,23 +73,33 @@ export function stepDSB(state: MachineState, ev: DSBEvent): Violation | undefine
   }
   cpu.pendingTlbis = stillPending;
   if (ORDERS_STORES.has(ev.dom)) orderStores(state, cpu);
+  else orderStoresLocally(state, cpu);
   if (completed > 0) return checkFlushedGroups(state, cpu);
   return undefined;
 }
 
 function orderStores(state: MachineState, cpu: CpuState): void {
-  for (const s of cpu.unorderedBreaks) if (s.visibleAt === Number.POSITIVE_INFINITY) s.visibleAt = state.now;
+  for (const s of cpu.unorderedBreaks) {
+    if (s.visibleAt === Number.POSITIVE_INFINITY) s.visibleAt = state.now;
+    if (s.visibleLocallyAt === Number.POSITIVE_INFINITY) s.visibleLocallyAt = state.now;
+  }
   cpu.unorderedBreaks = [];
   const bit = 1 << cpu.slot;
   for (const page of cpu.dirtyPages) page.pendingWriters &= ~bit;
   cpu.dirtyPages.clear();
 }
 
+/** `DSB NSH`/`NSHST`: the writer's own walker sees its stores; other PEs' walkers are not ordered. */
+function orderStoresLocally(state: MachineState, cpu: CpuState): void {
+  for (const s of cpu.unorderedBreaks)
+    if (s.visibleLocallyAt === Number.POSITIVE_INFINITY) s.visibleLocallyAt = state.now;
+}
+
 /** Removes what a completed TLBI covers from every target's TLB. */
 function completeTLBI(state: MachineState, t: PendingTLBI): void {
   const { scope } = t;
   const visit = (s: StaleEntry): void => {
-    if (s.holders === 0 || s.visibleAt >= t.issuedAt) return;
+    if (s.holders === 0 || (scope.broadcast ? s.visibleAt : s.visibleLocallyAt) >= t.issuedAt) return;
     if (scope.leafOnly && s.kind === 'walk') return;
     if (scope.leafOnly && state.options.lastLevelTlbi === 'level3-only' && s.level !== 3) return;
     const dropped = s.holders & t.targets;
@@ -127,7 +137,9 @@ function dropWalkEntry(state: MachineState, s: StaleEntry, dropped: number, t: P
       const filledSince = state.mem.pageOf(e.pa)?.writtenAt[(e.pa % state.geo.pageSize) / 8] ?? 0;
       if (e.af !== 1 || filledSince <= s.createdAt) return;
       if (t.scope.all || (e.spanVa < t.scope.to && t.scope.from < e.spanVa + e.span)) return;
-      retireLeaf(state, e, dropped).visibleAt = s.visibleAt;
+      const left = retireLeaf(state, e, dropped);
+      left.visibleAt = s.visibleAt;
+      left.visibleLocallyAt = s.visibleLocallyAt;
     },
   });
 }

@@ -21,6 +21,7 @@ import { contFlipMismatch, tableSideMismatch } from '../bbm/identity.ts';
 import type { Violation, ViolationCode } from '../bbm/violations.ts';
 import { violation } from '../bbm/violations.ts';
 import type { WriteEvent } from '../events.ts';
+import type { StaleEntry } from '../tlb/staleEntry.ts';
 import type { MachineState } from './state.ts';
 import {
   findUnorderedStore,
@@ -280,13 +281,23 @@ function judgeLiveChange(
   };
 }
 
-/** The first stale entry that a CPU able to see `n` holds and that conflicts with it. */
+/**
+ * The first stale entry that a CPU able to see `n` holds and that conflicts with it (§5.5):
+ * a stale leaf that is not compatible for that CPU, or a stale walk-cache entry (a table pointer
+ * at `n`'s level or below it, which lacks noabort holds beside a leaf: IHYQMB's table case), or a
+ * leaf still reachable through such a pointer that is not compatible.
+ */
 function staleClash(state: MachineState, n: LeafEntry, obs: number): string | undefined {
   let clash: string | undefined;
   state.stale.forEachOverlapping(n.spanVa, n.spanVa + n.span, (s) => {
-    if (clash !== undefined || s.kind !== 'leaf' || s.leaf === undefined) return;
+    if (clash !== undefined) return;
     const mask = s.holders & obs;
     if (mask === 0) return;
+    if (s.kind === 'walk') {
+      clash = walkClash(state, s, n, mask);
+      return;
+    }
+    if (s.leaf === undefined) return;
     for (const c of state.slots) {
       if ((mask & (1 << c.slot)) === 0) continue;
       const why = conflictFor(s.leaf, n, c);
@@ -295,6 +306,33 @@ function staleClash(state: MachineState, n: LeafEntry, obs: number): string | un
         return;
       }
     }
+  });
+  return clash;
+}
+
+/** A stale table pointer against a new leaf: see `staleClash`. */
+function walkClash(state: MachineState, s: StaleEntry, n: LeafEntry, mask: number): string | undefined {
+  for (const c of state.slots) {
+    if ((mask & (1 << c.slot)) === 0 || c.noabort || n.level > s.level) continue;
+    return `cpu${c.id} may still hold the walk-cache entry of the old level-${s.level} table descriptor at PA 0x${s.origin.toString(16)} beside the new ${describeShape(n)}: no completed non-last-level TLBI since it was replaced`;
+  }
+  const table = state.mem.pageOf(s.tablePa);
+  if (table === undefined || table.pa !== s.tablePa) return undefined;
+  const from = Math.max(s.spanVa, n.spanVa);
+  const to = Math.min(s.spanVa + s.span, n.spanVa + n.span);
+  let clash: string | undefined;
+  forEachLeaf(state.geo, state.mem, table, s.spanVa, from, to, limitsAbove(table), {
+    leaf: (old) => {
+      if (clash !== undefined || old.af !== 1) return;
+      for (const c of state.slots) {
+        if ((mask & (1 << c.slot)) === 0) continue;
+        const why = conflictFor(old, n, c);
+        if (why !== undefined) {
+          clash = `cpu${c.id} may still walk the old table 0x${table.pa.toString(16)} through a stale walk-cache entry and find the ${describeShape(old)} at PA 0x${old.pa.toString(16)} (${why})`;
+          return;
+        }
+      }
+    },
   });
   return clash;
 }

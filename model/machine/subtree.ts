@@ -125,6 +125,7 @@ export function retireLeaf(state: MachineState, leaf: LeafEntry, holders: number
     createdAt: state.now,
     holders,
     visibleAt: Number.POSITIVE_INFINITY,
+    visibleLocallyAt: Number.POSITIVE_INFINITY,
   };
   state.stale.add(entry);
   return entry;
@@ -150,6 +151,7 @@ function retireWalk(
     createdAt: state.now,
     holders,
     visibleAt: Number.POSITIVE_INFINITY,
+    visibleLocallyAt: Number.POSITIVE_INFINITY,
   };
   state.stale.add(entry);
   table.walkHolders |= holders;

@@ -32,4 +32,6 @@ export interface StaleEntry {
    * DSB); a TLBI issued before that does not remove it. Infinity until then.
    */
   visibleAt: number;
+  /** Like `visibleAt`, for the writer's own walker: a `DSB NSH`/`NSHST` suffices (a local TLBI). */
+  visibleLocallyAt: number;
 }
