@@ -7,6 +7,7 @@
 import { runCheckTrace } from './checkTrace.ts';
 import type { CommandResult } from './checkTrace.ts';
 import { runScenarios } from './scenarios.ts';
+import { runVerify } from './verify.ts';
 import { USAGE, UsageError } from './usage.ts';
 
 /**
@@ -21,6 +22,9 @@ export async function runCli(argv: readonly string[], stdin: NodeJS.ReadableStre
     switch (command) {
       case 'check-trace':
         return await runCheckTrace(rest, stdin);
+      case 'verify':
+      case 'run':
+        return await runVerify(rest);
       case 'scenarios':
         return await runScenarios(rest);
       case 'help':

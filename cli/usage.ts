@@ -18,5 +18,12 @@ export const USAGE = `usage: bbm-verify <command> [options]
 
 commands:
   check-trace FILE|-   replay a bbm-trace/1 trace on the model (exit 0 ok, 1 violation, 2 bad input)
+  verify [options]     run every property against the SUT (alias: run)
+      --sut PATH       a module exporting a SutFactory (default: the bundled port; env BBM_SUT)
+      --runs N         runs per property (default: each property's own)
+      --time S         time budget per property in seconds
+      --seed N         fast-check seed (default 20261125; env BBM_SEED)
+      --only ID[,ID]   only these properties
+      --path P         replay path of a counterexample (with --seed and --only)
   scenarios [DIR]      check every golden scenario (default model/scenarios) against its .expected
   help                 print this text`;

@@ -1,0 +1,160 @@
+/**
+ * The kernel context of the port: the machine primitives, the configuration, the geometry and
+ * the kernel globals that the C code keeps in static variables. Every ported function takes it as
+ * its first argument (DEVIATION: the kernel uses globals and per-CPU/thread state).
+ *
+ * Layer: impl (the port).
+ */
+import type { AllocContext, CpuId, KGen, Primitives, SutConfig } from './contract.ts';
+import { arm64_geometry, CONFIG_KFENCE_NUM_OBJECTS, PAGE_OFFSET } from './shims/dup.ts';
+import type { Arm64Geometry } from './shims/dup.ts';
+
+/** A vmalloc area (`struct vm_struct`, the fields pageattr.c reads). */
+export interface vm_struct {
+  /** Start VA. */
+  readonly addr: bigint;
+  /** Size in bytes, guard page included. */
+  readonly size: bigint;
+  /** `VM_ALLOC` etc. */
+  readonly flags: number;
+  /** Backing pages (physical addresses). */
+  readonly pages: readonly bigint[];
+}
+
+/** `VM_ALLOC` */
+export const VM_ALLOC = 0x2;
+/** `VM_ALLOW_HUGE_VMAP` */
+export const VM_ALLOW_HUGE_VMAP = 0x400;
+
+/** Per-task lazy MMU state (`TIF_LAZY_MMU`, `TIF_LAZY_MMU_PENDING`, the enable count). */
+export interface LazyMmuState {
+  depth: number;
+  pending: boolean;
+}
+
+/** The kernel's mutable globals, by their C names where they have one. */
+export interface KernelGlobals {
+  /** mmu.c `linear_map_requires_bbml2` */
+  linear_map_requires_bbml2: boolean;
+  /** mmu.c `idmap_kpti_bbml2_flag` */
+  idmap_kpti_bbml2_flag: number;
+  /** pageattr.c `rodata_full` */
+  rodata_full: boolean;
+  /** cpufeature.c: `cpus_have_cap(ARM64_HAS_BBML2_NOABORT)` */
+  cap_bbml2_noabort: boolean;
+  /** cpufeature.c: `system_capabilities_finalized()` (alternatives patched) */
+  capabilities_finalized: boolean;
+  /** mm: `page_alloc_available` (v7.1) */
+  page_alloc_available: boolean;
+  /** `CONFIG_KFENCE` */
+  kfence_enabled: boolean;
+  /** mmu.c `kfence_early_init` */
+  kfence_early_init: boolean;
+  /** mm/kfence `__kfence_pool` (linear VA) */
+  __kfence_pool: bigint | null;
+  /** CPUs refused at bring-up. */
+  refused_cpus: CpuId[];
+  /** `WARN_ON_ONCE` sites that already fired. */
+  warned: Set<string>;
+  /** Lazy MMU state per CPU (one task per CPU at a time). */
+  lazy: Map<CpuId, LazyMmuState>;
+  /** Calling context per CPU (process unless inside the stop_machine() callback). */
+  context: Map<CpuId, AllocContext>;
+  /** vmalloc areas. */
+  vm_areas: vm_struct[];
+  /** Next free vmalloc VA. */
+  vmalloc_next: bigint;
+  /** prealloc variant: tables allocated before stop_machine(), per Arm level, or null. */
+  split_pgtables: Map<number, bigint[]> | null;
+}
+
+/** The context passed to every ported function. */
+export interface Kern {
+  readonly hw: Primitives;
+  readonly cfg: SutConfig;
+  readonly g: Arm64Geometry;
+  readonly s: KernelGlobals;
+  /** `PHYS_OFFSET` (memstart_addr). */
+  readonly PHYS_OFFSET: bigint;
+  /** `KFENCE_POOL_SIZE` */
+  readonly KFENCE_POOL_SIZE: bigint;
+  /**
+   * The split_kernel_leaf_mapping() that pageattr.c calls: the port's own, or a plug-in's
+   * (DEVIATION: a function pointer instead of a direct call, so another split can be swapped in).
+   */
+  split_kernel_leaf_mapping: (k: Kern, start: bigint, end: bigint) => KGen<number>;
+}
+
+/**
+ * Creates the kernel context for a configuration.
+ * @param hw - the machine primitives
+ * @param cfg - the configuration
+ * @param split - the split_kernel_leaf_mapping() implementation to use
+ * @returns the context, globals at their boot values
+ */
+export function createKern(
+  hw: Primitives,
+  cfg: SutConfig,
+  split: (k: Kern, start: bigint, end: bigint) => KGen<number>,
+): Kern {
+  const g = arm64_geometry(cfg.granule);
+  const first = cfg.memblock.banks[0]?.base ?? 0n;
+  return {
+    hw,
+    cfg,
+    g,
+    // memstart_addr; DEVIATION: no KASLR randomisation of the linear map.
+    PHYS_OFFSET: first & ~(g.ARM64_MEMSTART_ALIGN - 1n),
+    KFENCE_POOL_SIZE: (CONFIG_KFENCE_NUM_OBJECTS + 1n) * 2n * g.PAGE_SIZE,
+    split_kernel_leaf_mapping: split,
+    s: {
+      linear_map_requires_bbml2: false,
+      idmap_kpti_bbml2_flag: 0,
+      // DEVIATION: `rodata=full` is accepted as the old spelling of `rodata=on`.
+      rodata_full: cfg.rodata === 'full' || cfg.rodata === 'on',
+      cap_bbml2_noabort: false,
+      capabilities_finalized: false,
+      page_alloc_available: false,
+      kfence_enabled: cfg.kfence !== 'off',
+      // DEVIATION: `kfence` stands for CONFIG_KFENCE plus kfence.sample_interval at boot.
+      kfence_early_init: cfg.kfence === 'early',
+      __kfence_pool: null,
+      refused_cpus: [],
+      warned: new Set(),
+      lazy: new Map(),
+      context: new Map(),
+      vm_areas: [],
+      vmalloc_next: 0xffff800080000000n,
+      split_pgtables: null,
+    },
+  };
+}
+
+/**
+ * `__phys_to_virt(pa)`: the linear-map VA of a physical address.
+ * @param k - kernel context
+ * @param pa - the physical address
+ * @returns `(pa - PHYS_OFFSET) | PAGE_OFFSET`
+ */
+export function __phys_to_virt(k: Kern, pa: bigint): bigint {
+  return (pa - k.PHYS_OFFSET) | PAGE_OFFSET;
+}
+
+/**
+ * `__lm_to_phys(va)`: the physical address behind a linear-map VA.
+ * @param k - kernel context
+ * @param va - a linear-map VA
+ * @returns `va - PAGE_OFFSET + PHYS_OFFSET`
+ */
+export function __lm_to_phys(k: Kern, va: bigint): bigint {
+  return va - PAGE_OFFSET + k.PHYS_OFFSET;
+}
+
+/**
+ * The calling context of the current CPU, as passed to the table allocator.
+ * @param k - kernel context
+ * @returns process, atomic or stopped
+ */
+export function current_context(k: Kern): AllocContext {
+  return k.s.context.get(k.hw.currentCpu()) ?? 'process';
+}

@@ -1,0 +1,51 @@
+// The test machine itself: allocator, failure injection, records, header.
+import { describe, expect, it } from 'vitest';
+import { runToCompletion } from '../sched.ts';
+import { defaultMidr, MemoryMachine } from './memory-machine.ts';
+
+describe('MemoryMachine', () => {
+  it('allocates zeroed table pages, fails the requested allocations, records gfp and context', () => {
+    const m = new MemoryMachine({ granule: '16K', cpus: [{ id: 0, bbm: 2, noabort: true }], failAllocAt: [1] });
+    const a = runToCompletion(m, 0, m.allocTable(3, 'GFP_PGTABLE_KERNEL', 'process'));
+    const b = runToCompletion(m, 0, m.allocTable(2, 'GFP_ATOMIC', 'stopped'));
+    expect(a).toBe(m.rootTable() + 0x4000n);
+    expect(b).toBeNull();
+    expect(m.peek((a ?? 0n) + 8n)).toBe(0n);
+    expect(m.events).toEqual([{ op: 'alloc', pa: a, level: 3 }]);
+    expect(m.records.map((r) => r.kind === 'alloc' && [r.gfp, r.context, r.pa])).toEqual([
+      ['GFP_PGTABLE_KERNEL', 'process', a],
+      ['GFP_ATOMIC', 'stopped', null],
+    ]);
+    runToCompletion(m, 0, m.freeTable(a ?? 0n));
+    expect(runToCompletion(m, 0, m.allocTable(1, 'GFP_KERNEL', 'process'))).toBe(a);
+  });
+
+  it('records a bad access instead of crashing', () => {
+    const m = new MemoryMachine({ granule: '4K', cpus: [{ id: 0, bbm: 0, noabort: false }] });
+    expect(runToCompletion(m, 0, m.readDesc(0x1234000n))).toBe(0n);
+    runToCompletion(m, 0, m.writeDesc(0x1234000n, 1n));
+    expect(m.events).toEqual([]);
+    expect(m.records.map((r) => r.kind)).toEqual(['bad-access', 'bad-access']);
+  });
+
+  it('reports MIDRs on and off the BBML2-noabort allow list', () => {
+    expect(defaultMidr({ id: 0, bbm: 2, noabort: true }).toString(16)).toBe('410fd842');
+    expect(defaultMidr({ id: 0, bbm: 2, noabort: false }).toString(16)).toBe('410fd840');
+    expect(defaultMidr({ id: 0, bbm: 0, noabort: false }).toString(16)).toBe('414fd0b1');
+  });
+
+  it('puts the CPUs online at the start in the header; others arrive with online events', () => {
+    const m = new MemoryMachine({
+      granule: '64K',
+      cpus: [
+        { id: 0, bbm: 2, noabort: true },
+        { id: 1, bbm: 1, noabort: false },
+      ],
+    });
+    expect(m.header()).toMatchObject({ granule: '64K', cpus: [{ id: 0, bbm: 2, noabort: true }] });
+    runToCompletion(m, 1, m.cpuOnline());
+    expect(m.onlineCpus()).toEqual([0, 1]);
+    expect(m.events).toEqual([{ op: 'online', cpu: 1, bbm: 1, noabort: false }]);
+    expect(m.tables().get(m.rootTable())).toBe(1);
+  });
+});

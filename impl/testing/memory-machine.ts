@@ -1,0 +1,375 @@
+/**
+ * A memory-backed implementation of the machine primitives for impl's own tests: table pages in a
+ * Map, a bump page allocator with failure injection, an event log that serialises to
+ * `bbm-trace/1`, and records of everything that has no trace event (locks, lazy MMU, WARN/BUG/
+ * panic, allocation gfp and context). It checks nothing about break-before-make: that is the
+ * model's job.
+ *
+ * Layer: impl/testing (harness support; never imports model/).
+ */
+import { KernelBug, KernelPanic } from '../contract.ts';
+import type {
+  AllocContext,
+  CpuId,
+  CpuIdRegs,
+  CpuSpec,
+  DsbDomain,
+  Gfp,
+  GranuleName,
+  KGen,
+  Primitives,
+  StopFn,
+  TlbiKind,
+} from '../contract.ts';
+import type { CpuSwitch } from '../sched.ts';
+import { formatTrace } from './trace.ts';
+import type { TraceEvent, TraceHeaderLine } from './trace.ts';
+
+/** A CPU of the test machine; `midr` defaults from `noabort`/`bbm` (see {@link defaultMidr}). */
+export interface MachineCpu extends CpuSpec {
+  readonly midr?: number;
+}
+
+/** Construction options of {@link MemoryMachine}. */
+export interface MachineOptions {
+  readonly granule: GranuleName;
+  /** Every CPU of the machine, boot CPU first. */
+  readonly cpus: readonly MachineCpu[];
+  /** CPUs online at the start (the trace header's CPUs); default: the boot CPU only. */
+  readonly online?: readonly CpuId[];
+  readonly preempt_rt?: boolean;
+  /** First PA handed out for table pages (default 0xf000000000, outside the test banks). */
+  readonly tablePoolBase?: bigint;
+  /** 0-based indexes of the allocations that fail (the root page is not counted). */
+  readonly failAllocAt?: readonly number[];
+}
+
+/** Something that happened without a trace event, or with extra detail. */
+export type RunRecord =
+  | {
+      readonly kind: 'alloc';
+      readonly cpu: CpuId;
+      readonly pa: bigint | null;
+      readonly level: number;
+      readonly gfp: Gfp;
+      readonly context: AllocContext;
+      /** Whether stop_machine() was running (independently of what the SUT claimed). */
+      readonly inStopMachine: boolean;
+    }
+  | { readonly kind: 'lock' | 'unlock'; readonly cpu: CpuId; readonly name: string; readonly inStopMachine: boolean }
+  | { readonly kind: 'lazy_mmu'; readonly cpu: CpuId; readonly enter: boolean }
+  | { readonly kind: 'warn' | 'bug' | 'panic' | 'bad-access'; readonly cpu: CpuId; readonly message: string };
+
+/** Page size per granule. */
+export const PAGE_BYTES: Readonly<Record<GranuleName, bigint>> = { '4K': 0x1000n, '16K': 0x4000n, '64K': 0x10000n };
+
+/**
+ * The MIDR a test CPU reports unless given one: Neoverse-V3 r0p2 (on the BBML2-noabort allow
+ * list) when `noabort`; Neoverse-V3 r0p0 (BBML2 but erratum 3053180) when only `bbm === 2`;
+ * Cortex-A76 r4p1 otherwise.
+ * @param cpu - the CPU
+ * @returns the MIDR_EL1 value
+ */
+export function defaultMidr(cpu: CpuSpec): number {
+  if (cpu.noabort) return 0x410fd842;
+  if (cpu.bbm === 2) return 0x410fd840;
+  return 0x414fd0b1;
+}
+
+/** The test machine. */
+export class MemoryMachine implements Primitives, CpuSwitch {
+  readonly granule: GranuleName;
+  readonly pageSize: bigint;
+  /** The trace events so far. */
+  readonly events: TraceEvent[] = [];
+  /** Everything else that happened. */
+  readonly records: RunRecord[] = [];
+  private readonly cpus: Map<CpuId, MachineCpu>;
+  private readonly online: CpuId[];
+  private readonly headerCpus: readonly CpuSpec[];
+  private readonly pages = new Map<bigint, BigUint64Array>();
+  private readonly levels = new Map<bigint, number>();
+  private readonly freeList: bigint[] = [];
+  private readonly locks = new Map<string, CpuId>();
+  private readonly parked = new Set<CpuId>();
+  private readonly failAt: ReadonlySet<number>;
+  private readonly root: bigint;
+  private readonly preemptRt: boolean;
+  private nextPage: bigint;
+  private allocCount = 0;
+  private cur: CpuId;
+  private stopping = false;
+
+  /** @param opts - granule, CPUs and allocator options */
+  constructor(opts: MachineOptions) {
+    this.granule = opts.granule;
+    this.pageSize = PAGE_BYTES[opts.granule];
+    this.cpus = new Map(opts.cpus.map((c) => [c.id, c]));
+    const boot = opts.cpus[0];
+    if (boot === undefined) throw new Error('MemoryMachine needs at least one CPU');
+    this.online = [...(opts.online ?? [boot.id])];
+    this.headerCpus = this.online.map((id) => this.spec(id));
+    this.cur = boot.id;
+    this.preemptRt = opts.preempt_rt ?? false;
+    this.failAt = new Set(opts.failAllocAt ?? []);
+    this.nextPage = opts.tablePoolBase ?? 0xf000000000n;
+    this.root = this.takePage(opts.granule === '64K' ? 1 : 0);
+  }
+
+  private spec(id: CpuId): CpuSpec {
+    const c = this.cpus.get(id);
+    if (c === undefined) throw new Error(`unknown CPU ${id}`);
+    return { id: c.id, bbm: c.bbm, noabort: c.noabort };
+  }
+
+  private takePage(level: number): bigint {
+    const pa = this.freeList.pop() ?? this.nextPage;
+    if (pa === this.nextPage) this.nextPage += this.pageSize;
+    this.pages.set(pa, new BigUint64Array(Number(this.pageSize / 8n)));
+    this.levels.set(pa, level);
+    return pa;
+  }
+
+  private slot(pa: bigint): { arr: BigUint64Array; idx: number } | undefined {
+    const page = pa & ~(this.pageSize - 1n);
+    const arr = this.pages.get(page);
+    if (arr === undefined || (pa & 7n) !== 0n) {
+      this.records.push({ kind: 'bad-access', cpu: this.cur, message: `not a table entry: 0x${pa.toString(16)}` });
+      return undefined;
+    }
+    return { arr, idx: Number((pa - page) >> 3n) };
+  }
+
+  // ---- driver side -------------------------------------------------------------------------
+
+  /** @param cpu - the CPU the next step runs on */
+  setCurrentCpu(cpu: CpuId): void {
+    this.cur = cpu;
+  }
+
+  /** @returns the trace header (CPUs online at the start) */
+  header(): TraceHeaderLine {
+    return {
+      format: 'bbm-trace/1',
+      granule: this.granule,
+      va_bits: 48,
+      root: this.root,
+      preempt_rt: this.preemptRt,
+      cpus: this.headerCpus,
+    };
+  }
+
+  /** @returns the whole run as `bbm-trace/1` JSON Lines */
+  toJsonl(): string {
+    return formatTrace(this.header(), this.events);
+  }
+
+  /**
+   * Reads a table entry without a scheduling point (for tests and walkers).
+   * @param pa - the entry's PA
+   * @returns its value, or 0n outside table pages
+   */
+  peek(pa: bigint): bigint {
+    const page = pa & ~(this.pageSize - 1n);
+    return this.pages.get(page)?.[Number((pa - page) >> 3n)] ?? 0n;
+  }
+
+  /** @returns every live table page and its level */
+  tables(): ReadonlyMap<bigint, number> {
+    return this.levels;
+  }
+
+  /** @returns the CPUs parked right now */
+  parkedCpus(): readonly CpuId[] {
+    return [...this.parked];
+  }
+
+  // ---- primitives --------------------------------------------------------------------------
+
+  currentCpu(): CpuId {
+    return this.cur;
+  }
+
+  onlineCpus(): readonly CpuId[] {
+    return this.online;
+  }
+
+  rootTable(): bigint {
+    return this.root;
+  }
+
+  readCpuIdRegs(): CpuIdRegs {
+    const c = this.cpus.get(this.cur);
+    if (c === undefined) throw new Error(`unknown CPU ${this.cur}`);
+    return { MIDR_EL1: c.midr ?? defaultMidr(c), ID_AA64MMFR2_EL1_BBM: c.bbm };
+  }
+
+  *readDesc(pa: bigint): KGen<bigint> {
+    yield { cpu: this.cur, prim: 'read', pa };
+    const s = this.slot(pa);
+    return s === undefined ? 0n : (s.arr[s.idx] ?? 0n);
+  }
+
+  *writeDesc(pa: bigint, val: bigint): KGen<void> {
+    yield { cpu: this.cur, prim: 'write', pa };
+    const s = this.slot(pa);
+    if (s === undefined) return;
+    s.arr[s.idx] = BigInt.asUintN(64, val);
+    this.events.push({ op: 'write', cpu: this.cur, pa, val: BigInt.asUintN(64, val) });
+  }
+
+  *dsb(dom: DsbDomain): KGen<void> {
+    yield { cpu: this.cur, prim: 'dsb' };
+    this.events.push({ op: 'dsb', cpu: this.cur, dom });
+  }
+
+  *isb(): KGen<void> {
+    yield { cpu: this.cur, prim: 'isb' };
+    this.events.push({ op: 'isb', cpu: this.cur });
+  }
+
+  *tlbi(kind: TlbiKind, va?: bigint, size?: bigint): KGen<void> {
+    yield { cpu: this.cur, prim: 'tlbi' };
+    const e: { op: 'tlbi'; cpu: CpuId; kind: TlbiKind; va?: bigint; size?: bigint } = {
+      op: 'tlbi',
+      cpu: this.cur,
+      kind,
+    };
+    if (va !== undefined) e.va = va;
+    if (size !== undefined) e.size = size;
+    this.events.push(e);
+  }
+
+  *allocTable(level: number, gfp: Gfp, context: AllocContext): KGen<bigint | null> {
+    yield { cpu: this.cur, prim: 'alloc' };
+    const n = this.allocCount++;
+    const pa = this.failAt.has(n) ? null : this.takePage(level);
+    this.records.push({ kind: 'alloc', cpu: this.cur, pa, level, gfp, context, inStopMachine: this.stopping });
+    if (pa !== null) this.events.push({ op: 'alloc', pa, level });
+    return pa;
+  }
+
+  *freeTable(pa: bigint): KGen<void> {
+    yield { cpu: this.cur, prim: 'free', pa };
+    if (!this.pages.delete(pa)) {
+      this.records.push({
+        kind: 'bad-access',
+        cpu: this.cur,
+        message: `free of a non-table page 0x${pa.toString(16)}`,
+      });
+      return;
+    }
+    this.levels.delete(pa);
+    this.freeList.push(pa);
+    this.events.push({ op: 'free', pa });
+  }
+
+  *lock(name: string): KGen<void> {
+    const cpu = this.cur;
+    yield { cpu, prim: 'lock' };
+    for (;;) {
+      const holder = this.locks.get(name);
+      if (holder === undefined) {
+        this.locks.set(name, cpu);
+        this.records.push({ kind: 'lock', cpu, name, inStopMachine: this.stopping });
+        return;
+      }
+      if (holder === cpu) this.bug(`recursive lock of ${name} on CPU ${cpu}`);
+      yield { cpu, prim: 'lock', blocked: true };
+    }
+  }
+
+  *unlock(name: string): KGen<void> {
+    const cpu = this.cur;
+    yield { cpu, prim: 'unlock' };
+    if (this.locks.get(name) !== cpu) this.warn(`unlock of ${name} not held by CPU ${cpu}`);
+    this.locks.delete(name);
+    this.records.push({ kind: 'unlock', cpu, name, inStopMachine: this.stopping });
+  }
+
+  *park(): KGen<void> {
+    yield { cpu: this.cur, prim: 'park' };
+    this.parked.add(this.cur);
+    this.events.push({ op: 'park', cpu: this.cur });
+  }
+
+  *unpark(): KGen<void> {
+    yield { cpu: this.cur, prim: 'unpark' };
+    this.parked.delete(this.cur);
+    this.events.push({ op: 'unpark', cpu: this.cur });
+  }
+
+  *cpuOnline(): KGen<void> {
+    yield { cpu: this.cur, prim: 'online' };
+    const s = this.spec(this.cur);
+    if (!this.online.includes(s.id)) this.online.push(s.id);
+    this.events.push({ op: 'online', cpu: s.id, bbm: s.bbm, noabort: s.noabort });
+  }
+
+  *stopMachine(fn: StopFn): KGen<number> {
+    const caller = this.cur;
+    if (this.stopping) this.bug('nested stop_machine()');
+    yield { cpu: caller, prim: 'stop', exclusive: true };
+    this.stopping = true;
+    this.events.push({ op: 'stop', cpu: caller });
+    const subs = this.online.map((cpu) => ({ cpu, gen: fn(cpu), done: false, blocked: false, ret: 0 }));
+    let choice: number | undefined;
+    let rr = 0;
+    try {
+      for (;;) {
+        const live = subs.filter((s) => !s.done);
+        if (live.length === 0) break;
+        const preferred = live.filter((s) => !s.blocked);
+        const pool = preferred.length > 0 ? preferred : live;
+        const sub = pool[(choice ?? rr++) % pool.length];
+        if (sub === undefined) break;
+        this.cur = sub.cpu;
+        const r = sub.gen.next();
+        if (r.done === true) {
+          sub.done = true;
+          sub.ret = r.value;
+          continue;
+        }
+        sub.blocked = r.value.blocked === true;
+        choice = yield { ...r.value, exclusive: true };
+      }
+    } finally {
+      this.cur = caller;
+    }
+    yield { cpu: caller, prim: 'resume', exclusive: true };
+    this.stopping = false;
+    this.events.push({ op: 'resume', cpu: caller });
+    return subs.find((s) => s.ret !== 0)?.ret ?? 0;
+  }
+
+  *cpuRelax(): KGen<void> {
+    yield { cpu: this.cur, prim: 'relax', blocked: true };
+  }
+
+  *walk(va: bigint): KGen<void> {
+    yield { cpu: this.cur, prim: 'walk' };
+    this.events.push({ op: 'walk', cpu: this.cur, va });
+  }
+
+  lazyMmuEnter(): void {
+    this.records.push({ kind: 'lazy_mmu', cpu: this.cur, enter: true });
+  }
+
+  lazyMmuLeave(): void {
+    this.records.push({ kind: 'lazy_mmu', cpu: this.cur, enter: false });
+  }
+
+  warn(message: string): void {
+    this.records.push({ kind: 'warn', cpu: this.cur, message });
+  }
+
+  bug(message: string): never {
+    this.records.push({ kind: 'bug', cpu: this.cur, message });
+    throw new KernelBug(message);
+  }
+
+  panic(message: string): never {
+    this.records.push({ kind: 'panic', cpu: this.cur, message });
+    throw new KernelPanic(message);
+  }
+}

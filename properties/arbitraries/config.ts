@@ -1,0 +1,112 @@
+/**
+ * Generated, shrinkable SUT configurations: granule, memblock layout (banks with holes, the kernel
+ * image inside the first bank), CPUs with their BBM level and noabort, and the kernel knobs.
+ * Shrinking heads toward 4K, one bank, one CPU, v7.1, rodata=full, KFENCE off.
+ *
+ * Layer: properties/arbitraries.
+ */
+import fc from 'fast-check';
+import type { CpuSpec, GranuleName, KfenceMode, MemblockLayout, SutConfig, Variant } from '../../impl/index.ts';
+
+const M = 1n << 20n;
+const G = 1n << 30n;
+
+/** Knobs a property may pin. */
+export interface ConfigConstraints {
+  readonly granules?: readonly GranuleName[];
+  readonly variants?: readonly Variant[];
+  /** Whether every CPU has BBML2-noabort (`true`), none of the secondaries (`false`), or any. */
+  readonly secondariesNoabort?: boolean;
+  readonly maxCpus?: number;
+  readonly preemptRt?: boolean;
+  /** Allow banks large enough for 1 GiB PUD blocks (slow to repaint). */
+  readonly large?: boolean;
+}
+
+/** One RAM bank as generated: offset from the previous bank's end and size, in MiB. */
+const bankArb = (large: boolean): fc.Arbitrary<{ gapMiB: number; sizeMiB: number }> =>
+  fc.record({
+    gapMiB: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(0) },
+      { weight: 2, arbitrary: fc.integer({ min: 1, max: 700 }) },
+    ),
+    sizeMiB: large
+      ? fc.oneof(fc.integer({ min: 40, max: 160 }), fc.constantFrom(1024, 1536, 2048))
+      : fc.integer({ min: 40, max: 160 }),
+  });
+
+/**
+ * Builds a memblock layout from generated banks: the first bank at 1 GiB (plus a page-aligned
+ * offset), the kernel image 2 MiB into it.
+ */
+function layout(
+  banks: readonly { gapMiB: number; sizeMiB: number }[],
+  firstOffsetPages: number,
+  kfence: KfenceMode,
+): MemblockLayout {
+  let base = G + BigInt(firstOffsetPages) * 0x10000n;
+  const out = banks.map((b, i) => {
+    if (i > 0) base += BigInt(b.gapMiB) * M;
+    const bank = { base, size: BigInt(b.sizeMiB) * M };
+    base += bank.size;
+    return bank;
+  });
+  const first = out[0] ?? { base: G, size: 64n * M };
+  const text = ((first.base + 2n * M + (2n * M - 1n)) / (2n * M)) * (2n * M);
+  const kernel = { text, stext: text, init_begin: text + 8n * M, init_end: text + 10n * M, end: text + 14n * M };
+  const pool = kfence === 'off' ? undefined : text + 16n * M;
+  return { banks: out, kernel, ...(pool === undefined ? {} : { kfence_pool: pool }) };
+}
+
+/**
+ * The configuration arbitrary.
+ * @param c - constraints
+ * @returns an arbitrary of SUT configurations
+ */
+export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
+  const large = c.large ?? false;
+  return fc
+    .record({
+      granule: fc.constantFrom<GranuleName>(...(c.granules ?? ['4K', '16K', '64K'])),
+      variant: fc.constantFrom<Variant>(...(c.variants ?? ['v7.1', 'v6.18', 'prealloc'])),
+      banks: fc.array(bankArb(large), { minLength: 1, maxLength: 3 }),
+      firstOffsetPages: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }) },
+      ),
+      secondaries: fc.array(fc.record({ bbm: fc.constantFrom<0 | 1 | 2>(0, 1, 2), noabort: fc.boolean() }), {
+        maxLength: Math.max(0, (c.maxCpus ?? 4) - 1),
+      }),
+      kfence: fc.constantFrom<KfenceMode>('off', 'early', 'late'),
+      preempt_rt: c.preemptRt === undefined ? fc.boolean() : fc.constant(c.preemptRt),
+    })
+    .map((r): SutConfig => {
+      const cpus: CpuSpec[] = [{ id: 0, bbm: 2, noabort: true }];
+      r.secondaries.forEach((s, i) => {
+        const noabort = c.secondariesNoabort ?? s.noabort;
+        cpus.push({ id: i + 1, bbm: noabort ? 2 : s.bbm, noabort });
+      });
+      return {
+        granule: r.granule,
+        variant: r.variant,
+        preempt_rt: r.preempt_rt,
+        rodata: 'full',
+        debug_pagealloc: false,
+        kfence: r.kfence,
+        realm: false,
+        memblock: layout(r.banks, r.firstOffsetPages, r.kfence),
+        cpus,
+      };
+    });
+}
+
+/**
+ * A one-line description of a configuration for reports.
+ * @param cfg - the configuration
+ * @returns e.g. `4K v7.1 cpus=[0:L2na,1:L0] banks=[0x40000000+64M] kfence=off`
+ */
+export function describeConfig(cfg: SutConfig): string {
+  const cpus = cfg.cpus.map((c) => `${c.id}:L${c.bbm}${c.noabort ? 'na' : ''}`).join(',');
+  const banks = cfg.memblock.banks.map((b) => `0x${b.base.toString(16)}+${b.size / M}M`).join(',');
+  return `${cfg.granule} ${cfg.variant}${cfg.preempt_rt ? ' PREEMPT_RT' : ''} cpus=[${cpus}] banks=[${banks}] kfence=${cfg.kfence}`;
+}

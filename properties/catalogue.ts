@@ -1,0 +1,26 @@
+/**
+ * Every property of the suite, in the order `bbm-verify verify` runs them.
+ *
+ * Layer: properties.
+ */
+import { modelClean, noConflictWithoutBbml2 } from './bbm/bbmProperties.ts';
+import { noDamage } from './errors/errorsProperties.ts';
+import { permExact } from './perm/permProperties.ts';
+import type { AnyProperty, PropertyDef } from './registry.ts';
+import { allPtes, preallocSuffices } from './repaint/repaintProperties.ts';
+import { blocksKept, boundariesExact, translationPreserved } from './split/splitProperties.ts';
+
+const all: PropertyDef<never>[] = [
+  boundariesExact,
+  blocksKept,
+  translationPreserved,
+  modelClean,
+  noConflictWithoutBbml2,
+  allPtes,
+  preallocSuffices,
+  permExact,
+  noDamage,
+] as unknown as PropertyDef<never>[];
+
+/** The catalogue. */
+export const PROPERTIES: readonly AnyProperty[] = all;

@@ -1,0 +1,77 @@
+/**
+ * `errors.no-damage` (kernel-split-repaint.md §8 inv. 18, 19): a split or permission change whose
+ * table allocation fails returns `-ENOMEM` (or, having needed no table, succeeds) and leaves the
+ * tables valid and the translation unchanged.
+ *
+ * Layer: properties/errors.
+ */
+import fc from 'fast-check';
+import type { SutConfig, SutFactory } from '../../impl/index.ts';
+import { translationOnly } from '../../model/abstract/interp.ts';
+import { formatViolation } from '../../reports/formatViolation.ts';
+import { configArb, describeConfig } from '../arbitraries/config.ts';
+import { boot } from '../harness/boot.ts';
+import { JudgedRun } from '../harness/judgedRun.ts';
+import { LINEAR_END, LINEAR_START } from '../harness/leaves.ts';
+import type { PropertyDef } from '../registry.ts';
+import { PropertyFailure } from '../registry.ts';
+
+const ENOMEM = -12;
+
+/** The input: a configuration, a range to split, and which allocation after boot fails. */
+export interface ErrorInput {
+  readonly config: SutConfig;
+  readonly run: number;
+  readonly at: number;
+  readonly pages: number;
+  readonly failAfterBoot: number;
+}
+
+/** Table allocations made by a boot of `cfg` (boots are deterministic). */
+function bootAllocations(cfg: SutConfig, sut: SutFactory): number {
+  const probe = new JudgedRun(cfg, sut);
+  boot(probe);
+  return probe.records.filter((r) => r.kind === 'alloc').length;
+}
+
+/** `errors.no-damage`. */
+export const noDamage: PropertyDef<ErrorInput> = {
+  id: 'errors.no-damage',
+  claim: 'an operation that fails (-ENOMEM) leaves the tables valid and translation unchanged',
+  invariants: 'kernel §8 inv. 18, 19',
+  arb: fc.record({
+    config: configArb({ secondariesNoabort: true, maxCpus: 2 }),
+    run: fc.nat(),
+    at: fc.integer({ min: 0, max: 999 }),
+    pages: fc.integer({ min: 1, max: 64 }),
+    failAfterBoot: fc.integer({ min: 0, max: 3 }),
+  }),
+  numRuns: 25,
+  check: (input, sut) => {
+    const failAt = bootAllocations(input.config, sut) + input.failAfterBoot;
+    const run = new JudgedRun(input.config, sut, { failAllocAt: [failAt] });
+    boot(run);
+    const page = BigInt(run.model.geo.pageSize);
+    const mapped = run.interp(LINEAR_START, LINEAR_END);
+    const m = mapped[input.run % Math.max(1, mapped.length)];
+    if (m === undefined) return;
+    const start = m.va + (((m.size / page) * BigInt(input.at)) / 1000n) * page;
+    const end = start + BigInt(input.pages) * page;
+    const before = translationOnly(mapped);
+    const call = `split_kernel_leaf_mapping(0x${start.toString(16)}, 0x${end.toString(16)}) with allocation #${failAt} failing`;
+    const ret = run.run(call, run.ops.split_kernel_leaf_mapping(start, end));
+    const head = `${call} = ${ret} on ${describeConfig(input.config)}`;
+    if (ret !== 0 && ret !== ENOMEM) throw new PropertyFailure(`${head}\nexpected 0 or -ENOMEM`);
+    if (run.violation !== undefined)
+      throw new PropertyFailure(
+        `${head}\n${formatViolation(run.violation.violation, run.violation.violation.event + 1)}`,
+      );
+    const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
+    if (JSON.stringify(after, big) !== JSON.stringify(before, big))
+      throw new PropertyFailure(`${head}\nthe translation changed`);
+  },
+};
+
+function big(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? '0x' + v.toString(16) : v;
+}

@@ -1,0 +1,137 @@
+/**
+ * The adapter between an implementation under test and the model: a run of a SUT on the test
+ * machine whose every trace event is replayed on the model as it happens, so that the first rule
+ * broken is known with the operation that broke it. Events cross as `bbm-trace/1` lines, exactly
+ * what `check-trace` reads, so a run and its saved trace are judged the same way.
+ *
+ * Layer: properties (imports impl/ and model/).
+ */
+import type { CpuId, KGen, KernelOps, SutConfig, SutFactory, Task } from '../../impl/index.ts';
+import { runInterleaved, runToCompletion } from '../../impl/index.ts';
+import { MemoryMachine } from '../../impl/testing/memory-machine.ts';
+import type { RunRecord } from '../../impl/testing/memory-machine.ts';
+import { eventToJson, headerToJson } from '../../impl/testing/trace.ts';
+import type { Maplet } from '../../model/abstract/interp.ts';
+import { interp } from '../../model/abstract/interp.ts';
+import type { Violation } from '../../model/bbm/violations.ts';
+import type { MachineState } from '../../model/step.ts';
+import { initialState, step } from '../../model/step.ts';
+import { parseEvent, parseHeader } from '../../model/trace/parse.ts';
+
+/** The first violation of a run, with the operation during which it happened. */
+export interface JudgedViolation {
+  readonly violation: Violation;
+  /** The operation (its label) that emitted the offending event. */
+  readonly during: string;
+  /** The offending event as a trace line. */
+  readonly line: string;
+}
+
+/** Options of a judged run. */
+export interface JudgedRunOptions {
+  /** 0-based indexes of table allocations that fail (`-ENOMEM` injection). */
+  readonly failAllocAt?: readonly number[];
+  /** CPUs online at the start (default: the boot CPU). */
+  readonly online?: readonly CpuId[];
+}
+
+/** A SUT on a test machine, judged by the model event by event. */
+export class JudgedRun {
+  readonly m: MemoryMachine;
+  readonly ops: KernelOps;
+  readonly model: MachineState;
+  /** The first violation, if any. */
+  violation: JudgedViolation | undefined;
+  private fed = 0;
+
+  /**
+   * @param config - the SUT configuration
+   * @param factory - the implementation under test
+   * @param opts - failure injection and initial CPUs
+   */
+  constructor(
+    readonly config: SutConfig,
+    factory: SutFactory,
+    opts: JudgedRunOptions = {},
+  ) {
+    this.m = new MemoryMachine({
+      granule: config.granule,
+      cpus: config.cpus,
+      preempt_rt: config.preempt_rt,
+      ...(opts.failAllocAt === undefined ? {} : { failAllocAt: opts.failAllocAt }),
+      ...(opts.online === undefined ? {} : { online: opts.online }),
+    });
+    const header = parseHeader(headerToJson(this.m.header()));
+    this.model = initialState({
+      granule: header.granule,
+      root: header.root,
+      preemptRt: header.preempt_rt,
+      cpus: header.cpus,
+    });
+    this.ops = factory(this.m, config);
+  }
+
+  /**
+   * Replays the machine's new events on the model.
+   * @param during - label of the operation that produced them
+   */
+  feed(during: string): void {
+    const events = this.m.events;
+    for (; this.fed < events.length; this.fed++) {
+      const e = events[this.fed];
+      if (e === undefined || this.violation !== undefined) continue;
+      const line = eventToJson(e);
+      const v = step(this.model, parseEvent(line));
+      if (v !== undefined) this.violation = { violation: v, during, line };
+    }
+  }
+
+  /**
+   * Runs one kernel operation to completion on `cpu`, then judges its events.
+   * @param label - what it is, for reports (e.g. `split_kernel_leaf_mapping(…)`)
+   * @param gen - the operation
+   * @param cpu - the CPU it runs on
+   * @returns its result
+   */
+  run<T>(label: string, gen: KGen<T>, cpu: CpuId = 0): T {
+    try {
+      return runToCompletion(this.m, cpu, gen);
+    } finally {
+      this.feed(label);
+    }
+  }
+
+  /**
+   * Runs several operations interleaved at every primitive by `schedule`, then judges the events.
+   * @param tasks - the operations and their CPUs
+   * @param schedule - the scheduler's choices
+   * @returns the interleaved run's result
+   */
+  interleave(tasks: readonly Task[], schedule: readonly number[]): ReturnType<typeof runInterleaved> {
+    try {
+      return runInterleaved(this.m, tasks, schedule);
+    } finally {
+      this.feed(tasks.map((t) => t.label ?? `task on cpu${t.cpu}`).join(' ∥ '));
+    }
+  }
+
+  /**
+   * The translation of a VA range in the model's view of the tables.
+   * @param from - first VA
+   * @param to - end VA
+   * @returns the maplets
+   */
+  interp(from: bigint, to: bigint): Maplet[] {
+    return interp(this.model, from, to);
+  }
+
+  /** @returns WARN/BUG/panic, allocation and lock records of the run */
+  get records(): readonly RunRecord[] {
+    return this.m.records;
+  }
+
+  /** @returns the whole run as a `bbm-trace/1` trace */
+  trace(): string {
+    return this.m.toJsonl();
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Kernel operations as generated data: what to call, with which picks, on which CPU, and pairs
+ * of operations interleaved at every primitive by a drawn schedule. Picks are resolved against
+ * the booted machine (RAM pages, mapped runs), so that shrinking keeps them meaningful.
+ *
+ * Layer: properties/ops.
+ */
+import fc from 'fast-check';
+import type { CpuId, KGen, SutConfig, Task } from '../../impl/index.ts';
+import type { JudgedRun } from '../harness/judgedRun.ts';
+import { LINEAR_END, LINEAR_START } from '../harness/leaves.ts';
+
+/** One operation. */
+export type Op =
+  | { readonly kind: 'split'; readonly run: number; readonly at: number; readonly pages: number }
+  | { readonly kind: 'set_memory'; readonly which: 'ro' | 'rw' | 'nx' | 'x'; readonly pages: readonly number[] }
+  | { readonly kind: 'set_memory_valid'; readonly page: number; readonly n: number; readonly enable: boolean }
+  | { readonly kind: 'direct_map'; readonly which: 'invalid' | 'default' | 'valid'; readonly page: number }
+  | { readonly kind: 'kfence_late' };
+
+/** A step of a sequence: one operation on one CPU, or two interleaved. */
+export type OpStep =
+  | { readonly kind: 'one'; readonly op: Op; readonly cpu: number }
+  | { readonly kind: 'pair'; readonly a: Op; readonly b: Op; readonly schedule: readonly number[] };
+
+const pick = fc.integer({ min: 0, max: 9999 });
+
+/** The operation arbitrary. */
+export const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({
+    kind: fc.constant('split' as const),
+    run: fc.nat(),
+    at: fc.integer({ min: 0, max: 999 }),
+    pages: fc.integer({ min: 1, max: 64 }),
+  }),
+  fc.record({
+    kind: fc.constant('set_memory' as const),
+    which: fc.constantFrom('ro', 'rw', 'nx', 'x'),
+    pages: fc.array(pick, { minLength: 1, maxLength: 4 }),
+  }),
+  fc.record({
+    kind: fc.constant('set_memory_valid' as const),
+    page: pick,
+    n: fc.integer({ min: 1, max: 4 }),
+    enable: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('direct_map' as const),
+    which: fc.constantFrom('invalid', 'default', 'valid'),
+    page: pick,
+  }),
+  fc.constant({ kind: 'kfence_late' as const }),
+);
+
+/** A sequence of steps. */
+export const opStepsArb: fc.Arbitrary<OpStep[]> = fc.array(
+  fc.oneof(
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('one' as const), op: opArb, cpu: fc.nat({ max: 3 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('pair' as const),
+        a: opArb,
+        b: opArb,
+        schedule: fc.array(fc.nat({ max: 3 }), { maxLength: 400 }),
+      }),
+    },
+  ),
+  { maxLength: 6 },
+);
+
+/**
+ * The physical address of RAM page number `p` (modulo the RAM size), page aligned.
+ * @param cfg - the configuration
+ * @param p - a pick
+ * @param pageSize - the granule's page size
+ * @returns a PA inside a bank
+ */
+export function ramPage(cfg: SutConfig, p: number, pageSize: bigint): bigint {
+  const total = cfg.memblock.banks.reduce((n, b) => n + b.size / pageSize, 0n);
+  let i = BigInt(p) % (total === 0n ? 1n : total);
+  for (const b of cfg.memblock.banks) {
+    const n = b.size / pageSize;
+    if (i < n) return b.base + ((i * pageSize + pageSize - 1n) / pageSize) * pageSize;
+    i -= n;
+  }
+  return cfg.memblock.banks[0]?.base ?? 0n;
+}
+
+/**
+ * Describes an operation the way a reader would call it.
+ * @param op - the operation
+ * @returns e.g. `set_memory_ro(vmalloc of pages [12, 7])`
+ */
+export function describeOp(op: Op): string {
+  switch (op.kind) {
+    case 'split':
+      return `split_kernel_leaf_mapping(run ${op.run}, at ${op.at}‰, ${op.pages} pages)`;
+    case 'set_memory':
+      return `set_memory_${op.which}(vmalloc of RAM pages [${op.pages.join(', ')}])`;
+    case 'set_memory_valid':
+      return `set_memory_valid(RAM page ${op.page}, ${op.n}, ${op.enable})`;
+    case 'direct_map':
+      return `set_direct_map_${op.which}_noflush(RAM page ${op.page})`;
+    case 'kfence_late':
+      return 'arch_kfence_init_pool()';
+  }
+}
+
+/**
+ * The kernel generator of an operation, resolved against the machine (vmalloc areas are created
+ * first, on the same CPU, as a separate step).
+ * @param run - the judged run
+ * @param op - the operation
+ * @param cpu - the CPU it runs on
+ * @returns the generator
+ */
+export function opGen(run: JudgedRun, op: Op, cpu: CpuId): KGen<unknown> {
+  const page = BigInt(run.model.geo.pageSize);
+  const ops = run.ops;
+  switch (op.kind) {
+    case 'split': {
+      const mapped = run.interp(LINEAR_START, LINEAR_END);
+      const m = mapped[op.run % Math.max(1, mapped.length)];
+      const start = m === undefined ? LINEAR_START : m.va + (((m.size / page) * BigInt(op.at)) / 1000n) * page;
+      return ops.split_kernel_leaf_mapping(start, start + BigInt(op.pages) * page);
+    }
+    case 'set_memory': {
+      const pages = op.pages.map((p) => ramPage(run.config, p, page));
+      const addr = run.run(`vmalloc(${pages.length} pages) [cpu${cpu}]`, ops.vmalloc(pages), cpu);
+      const n = pages.length;
+      if (op.which === 'ro') return ops.set_memory_ro(addr, n);
+      if (op.which === 'rw') return ops.set_memory_rw(addr, n);
+      if (op.which === 'nx') return ops.set_memory_nx(addr, n);
+      return ops.set_memory_x(addr, n);
+    }
+    case 'set_memory_valid': {
+      const pa = ramPage(run.config, op.page, page);
+      return ops.set_memory_valid(linearVa(run, pa), op.n, op.enable);
+    }
+    case 'direct_map': {
+      const pa = ramPage(run.config, op.page, page);
+      if (op.which === 'invalid') return ops.set_direct_map_invalid_noflush(pa);
+      if (op.which === 'default') return ops.set_direct_map_default_noflush(pa);
+      return ops.set_direct_map_valid_noflush(pa, 1, true);
+    }
+    case 'kfence_late':
+      return ops.arch_kfence_init_pool();
+  }
+}
+
+/**
+ * The linear-map VA of a RAM page, found in the model's tables (no knowledge of PHYS_OFFSET).
+ * @param run - the judged run
+ * @param pa - a RAM page
+ * @returns its linear VA, or the start of the linear map when unmapped
+ */
+export function linearVa(run: JudgedRun, pa: bigint): bigint {
+  for (const m of run.interp(LINEAR_START, LINEAR_END)) if (pa >= m.pa && pa < m.pa + m.size) return m.va + (pa - m.pa);
+  return LINEAR_START;
+}
+
+/**
+ * Runs a step sequence; online CPUs only (others fall back to the boot CPU).
+ * @param run - the judged run
+ * @param steps - the steps
+ */
+export function runSteps(run: JudgedRun, steps: readonly OpStep[]): void {
+  const online = run.m.onlineCpus();
+  const cpuOf = (n: number): CpuId => online[n % online.length] ?? 0;
+  for (const s of steps) {
+    if (run.violation !== undefined) return;
+    if (s.kind === 'one') {
+      const cpu = cpuOf(s.cpu);
+      run.run(`${describeOp(s.op)} [cpu${cpu}]`, opGen(run, s.op, cpu), cpu);
+    } else {
+      const a = cpuOf(0);
+      const b = cpuOf(1);
+      const tasks: Task[] = [
+        { cpu: a, gen: opGen(run, s.a, a), label: `${describeOp(s.a)} [cpu${a}]` },
+        { cpu: b, gen: opGen(run, s.b, b), label: `${describeOp(s.b)} [cpu${b}]` },
+      ];
+      run.interleave(tasks, s.schedule);
+    }
+  }
+}

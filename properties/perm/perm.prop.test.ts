@@ -1,0 +1,8 @@
+// The permission property against the bundled port (or BBM_SUT). Ids and claims: properties/README.md.
+import { describe } from 'vitest';
+import { propertyTest } from '../harness/propertyTest.ts';
+import { permExact } from './permProperties.ts';
+
+describe('perm', () => {
+  propertyTest(permExact);
+});

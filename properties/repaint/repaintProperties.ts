@@ -1,0 +1,106 @@
+/**
+ * The repaint properties (kernel-split-repaint.md §5, §8 inv. 14–17): when an early secondary
+ * lacks BBML2-noabort, finalisation leaves every linear-map VA outside the kernel alias mapped by
+ * a plain PTE with its translation unchanged; under `prealloc` nothing is allocated while
+ * stopped, and no table page is left over.
+ *
+ * Layer: properties/repaint.
+ */
+import type fc from 'fast-check';
+import type { SutConfig, SutFactory } from '../../impl/index.ts';
+import { translationOnly } from '../../model/abstract/interp.ts';
+import { describeShape } from '../../model/bbm/change.ts';
+import { formatViolation } from '../../reports/formatViolation.ts';
+import { configArb, describeConfig } from '../arbitraries/config.ts';
+import { JudgedRun } from '../harness/judgedRun.ts';
+import { LINEAR_END, LINEAR_START, leavesIn, vaHex } from '../harness/leaves.ts';
+import { linearVa } from '../ops/ops.ts';
+import type { PropertyDef } from '../registry.ts';
+import { PropertyFailure } from '../registry.ts';
+
+/** A configuration with at least one early secondary lacking noabort. */
+function asymmetricArb(variants?: readonly SutConfig['variant'][], preemptRt?: boolean): fc.Arbitrary<SutConfig> {
+  return configArb({
+    secondariesNoabort: false,
+    maxCpus: 3,
+    ...(variants ? { variants } : {}),
+    ...(preemptRt === undefined ? {} : { preemptRt }),
+  }).filter((c) => c.cpus.length > 1);
+}
+
+/** Boots with every secondary early, snapshotting the translation just before finalisation. */
+function bootRepaint(cfg: SutConfig, sut: SutFactory): { run: JudgedRun; before: ReturnType<typeof translationOnly> } {
+  const run = new JudgedRun(cfg, sut);
+  run.run('boot() → map_mem()', run.ops.boot());
+  run.run('mem_init()', run.ops.mem_init());
+  for (const c of cfg.cpus.slice(1))
+    run.run(`secondary_start_kernel() [early cpu${c.id}]`, run.ops.secondary_start_kernel(), c.id);
+  const before = translationOnly(run.interp(LINEAR_START, LINEAR_END));
+  run.run('setup_system_features() → linear_map_split_to_ptes()', run.ops.setup_system_features());
+  return { run, before };
+}
+
+function violationText(run: JudgedRun): string {
+  const v = run.violation;
+  return v === undefined ? '' : `\n${formatViolation(v.violation, v.violation.event + 1)}\n    during ${v.during}`;
+}
+
+/** `repaint.all-ptes`. */
+export const allPtes: PropertyDef<SutConfig> = {
+  id: 'repaint.all-ptes',
+  claim:
+    'after finalisation on a system without the capability, every linear-map VA outside the kernel alias is mapped by a plain PTE, translation preserved',
+  invariants: 'kernel §8 inv. 1, 7, 14; §5.2',
+  arb: asymmetricArb(['v7.1', 'v6.18', 'prealloc'], false),
+  numRuns: 12,
+  check: (cfg, sut) => {
+    const { run, before } = bootRepaint(cfg, sut);
+    const head = `linear_map_split_to_ptes() on ${describeConfig(cfg)}`;
+    const kstart = Number(linearVa(run, cfg.memblock.kernel.stext) - LINEAR_START);
+    const kend = Number(linearVa(run, cfg.memblock.kernel.init_begin) - LINEAR_START);
+    for (const l of leavesIn(run.model, LINEAR_START, LINEAR_END)) {
+      if (l.spanVa >= kstart && l.spanVa + l.span <= kend) continue;
+      if (l.level !== 3 || l.contiguous === 1) {
+        throw new PropertyFailure(
+          `${head}\nthe ${describeShape(l)} at ${vaHex(l.spanVa)} is outside the kernel alias [${vaHex(kstart)}, ${vaHex(kend)}) and not a plain PTE`,
+        );
+      }
+    }
+    const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
+    if (JSON.stringify(after, big) !== JSON.stringify(before, big))
+      throw new PropertyFailure(`${head}\nthe translation of the linear map changed`);
+  },
+};
+
+/** `repaint.prealloc-suffices`. */
+export const preallocSuffices: PropertyDef<SutConfig> = {
+  id: 'repaint.prealloc-suffices',
+  claim:
+    'under prealloc the tables counted and allocated before stop_machine are enough: nothing is allocated while stopped, nothing panics, leftover pages are freed',
+  invariants: 'kernel §5.4, §8 inv. 17; PREEMPT_RT',
+  arb: asymmetricArb(['prealloc'], true),
+  numRuns: 10,
+  check: (cfg, sut) => {
+    const { run } = bootRepaint(cfg, sut);
+    const head = `prealloc repaint on ${describeConfig(cfg)}`;
+    const stopped = run.records.find((r) => r.kind === 'alloc' && r.inStopMachine);
+    if (stopped !== undefined)
+      throw new PropertyFailure(`${head}\na table page was allocated inside stop_machine()${violationText(run)}`);
+    const panic = run.records.find((r) => r.kind === 'panic');
+    if (panic !== undefined && panic.kind === 'panic') throw new PropertyFailure(`${head}\npanic: ${panic.message}`);
+    if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationText(run)}`);
+    const unlinked: string[] = [];
+    for (const [pa] of run.m.tables()) {
+      const page = run.model.mem.pageOf(Number(pa));
+      if (page !== undefined && !page.reachable) unlinked.push('0x' + pa.toString(16));
+    }
+    if (unlinked.length > 0)
+      throw new PropertyFailure(
+        `${head}\n${unlinked.length} table page(s) neither linked nor freed: ${unlinked.slice(0, 4).join(', ')}`,
+      );
+  },
+};
+
+function big(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? '0x' + v.toString(16) : v;
+}

@@ -1,0 +1,139 @@
+/**
+ * The split properties (kernel-split-repaint.md §8, invariants 1, 5, 6): after
+ * `split_kernel_leaf_mapping(start, end)` the two boundaries are leaf boundaries, every leaf not
+ * containing a boundary keeps its shape, the broken ones are broken only as far as needed, and the
+ * translation of every VA is unchanged.
+ *
+ * Layer: properties/split.
+ */
+import { describeShape, formatSize } from '../../model/bbm/change.ts';
+import type { LeafEntry } from '../../model/arch/walk.ts';
+import { describeConfig } from '../arbitraries/config.ts';
+import { LINEAR_START, naturalSpans, vaHex } from '../harness/leaves.ts';
+import type { PropertyDef } from '../registry.ts';
+import { PropertyFailure } from '../registry.ts';
+import type { SplitInput, SplitOutcome } from './splitCase.ts';
+import { runSplit, splitInputArb } from './splitCase.ts';
+
+const EINVAL = -22;
+
+function header(o: SplitOutcome): string {
+  return `split_kernel_leaf_mapping(0x${o.start.toString(16)}, 0x${o.end.toString(16)}) = ${o.ret} on ${describeConfig(o.run.config)}`;
+}
+
+function strictlyInside(l: LeafEntry, b: number): boolean {
+  return l.spanVa < b && b < l.spanVa + l.span;
+}
+
+function boundaries(o: SplitOutcome): number[] {
+  return [Number(o.start - LINEAR_START), Number(o.end - LINEAR_START)];
+}
+
+/** `split.boundaries-exact`. */
+export const boundariesExact: PropertyDef<SplitInput> = {
+  id: 'split.boundaries-exact',
+  claim:
+    'after a successful split of [start, end) no leaf (a contiguous group counts as one) spans across start or end',
+  invariants: 'kernel §8 inv. 5; §3.1 errors',
+  arb: splitInputArb,
+  numRuns: 40,
+  check: (input, sut) => {
+    const o = runSplit(input, sut);
+    const page = BigInt(o.run.model.geo.pageSize);
+    const aligned = o.start % page === 0n && o.end % page === 0n;
+    if (!aligned && o.ret !== EINVAL)
+      throw new PropertyFailure(`${header(o)}\nexpected -EINVAL for an unaligned range`);
+    if (aligned && o.ret !== 0) throw new PropertyFailure(`${header(o)}\nexpected 0 for a page-aligned range`);
+    if (o.ret !== 0) return;
+    for (const b of boundaries(o)) {
+      const across = o.leavesAfter.find((l) => strictlyInside(l, b));
+      if (across !== undefined) {
+        throw new PropertyFailure(
+          `${header(o)}\nthe ${describeShape(across)} at ${vaHex(across.spanVa)} (entry PA 0x${across.pa.toString(16)}) still spans across ${vaHex(b)}`,
+        );
+      }
+    }
+  },
+};
+
+/** `split.blocks-kept`. */
+export const blocksKept: PropertyDef<SplitInput> = {
+  id: 'split.blocks-kept',
+  claim:
+    'leaves wholly inside or outside the range keep their size and contiguity; a leaf containing a boundary is broken only as far as needed',
+  invariants: 'kernel §8 inv. 6, 7',
+  arb: splitInputArb,
+  numRuns: 40,
+  check: (input, sut) => {
+    const o = runSplit(input, sut);
+    if (o.ret !== 0) return;
+    const bs = boundaries(o);
+    const spans = naturalSpans(o.run.model);
+    const after = new Map(o.leavesAfter.map((l) => [l.va, l]));
+    for (const old of o.leavesBefore) {
+      if (old.va !== old.spanVa && old.contiguous === 1) continue; // judge a group once, by its first entry
+      const broken = bs.some((b) => strictlyInside(old, b));
+      if (!broken) {
+        const now = after.get(old.spanVa);
+        if (
+          now === undefined ||
+          now.span !== old.span ||
+          now.level !== old.level ||
+          now.contiguous !== old.contiguous
+        ) {
+          throw new PropertyFailure(
+            `${header(o)}\nthe ${describeShape(old)} at ${vaHex(old.spanVa)} holds no boundary but became ${now === undefined ? 'unmapped' : `a ${describeShape(now)}`}`,
+          );
+        }
+        continue;
+      }
+      for (const piece of o.leavesAfter) {
+        if (piece.va < old.spanVa || piece.va >= old.spanVa + old.span || piece.va !== piece.spanVa) continue;
+        const expected = spans.find((s) => {
+          if (s >= old.span) return false;
+          const base = piece.va - (piece.va % s);
+          return !bs.some((b) => base < b && b < base + s);
+        });
+        if (expected !== undefined && piece.span !== expected) {
+          throw new PropertyFailure(
+            `${header(o)}\nbreaking the ${describeShape(old)} at ${vaHex(old.spanVa)} left a ${describeShape(piece)} at ${vaHex(piece.va)}; the largest leaf there without a boundary inside is ${formatSize(expected)}`,
+          );
+        }
+      }
+    }
+  },
+};
+
+/** `split.translation-preserved`. */
+export const translationPreserved: PropertyDef<SplitInput> = {
+  id: 'split.translation-preserved',
+  claim:
+    'for every VA, OA, attributes, permissions and validity are the same after a split as before (interp, not probes)',
+  invariants: 'B5; kernel §8 inv. 1, 2, 3',
+  arb: splitInputArb,
+  numRuns: 40,
+  check: (input, sut) => {
+    const o = runSplit(input, sut);
+    const before = o.translationBefore;
+    const after = o.translationAfter;
+    const n = Math.max(before.length, after.length);
+    for (let i = 0; i < n; i++) {
+      const b = before[i];
+      const a = after[i];
+      if (JSON.stringify(b, big) !== JSON.stringify(a, big)) {
+        throw new PropertyFailure(
+          `${header(o)}\ntranslation changed at maplet ${i}:\n  - ${describe(b)}\n  + ${describe(a)}`,
+        );
+      }
+    }
+  },
+};
+
+function big(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? '0x' + v.toString(16) : v;
+}
+
+function describe(m: { va: bigint; pa: bigint; size: bigint; perms: number; memKey: number } | undefined): string {
+  if (m === undefined) return '(nothing)';
+  return `va 0x${m.va.toString(16)} → pa 0x${m.pa.toString(16)} size ${formatSize(Number(m.size))} perms ${m.perms} mem ${m.memKey}`;
+}
