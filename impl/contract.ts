@@ -76,7 +76,8 @@ export type PrimName =
 
 /**
  * One scheduling point: a generator primitive yields it *before* performing its effect, so the
- * scheduler may run other CPUs between the announcement and the effect.
+ * scheduler may run other CPUs between the announcement and the effect. Plain code between two
+ * primitives runs atomically with the preceding primitive's effect.
  */
 export interface SchedPoint {
   /** The CPU that is about to perform the primitive. */

@@ -112,6 +112,7 @@ export function pgtable_level_to_arm(level: pgtable_level): number {
  * @see arch/arm64/mm/mmu.c: early_pgtable_alloc()
  */
 export function* early_pgtable_alloc(k: Kern, level: pgtable_level): KGen<bigint> {
+  // DEVIATION: memblock has no gfp flags; the allocation is labelled MEMBLOCK.
   const phys = yield* k.hw.allocTable(pgtable_level_to_arm(level), 'MEMBLOCK', 'process');
   if (phys === null) panic(k, 'Failed to allocate page table page');
   return phys;

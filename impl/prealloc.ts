@@ -8,7 +8,8 @@
  *
  * DEVIATION: one pool per table level (PMD tables, PTE tables) instead of one array of pages,
  * because a trace's `alloc` event names the level; pool exhaustion returns -ENOMEM (→ the same
- * panic), which the series' text did not show.
+ * panic), which the series' text did not show; the variant always pre-allocates (review suggested
+ * PREEMPT_RT only); the count may over-estimate, leftovers are freed.
  *
  * Layer: impl (the port).
  */
