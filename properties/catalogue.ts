@@ -6,19 +6,24 @@
 import { modelClean, noConflictWithoutBbml2 } from './bbm/bbmProperties.ts';
 import { noDamage } from './errors/errorsProperties.ts';
 import { permExact } from './perm/permProperties.ts';
+import { validRoundtrip } from './perm/validRoundtrip.ts';
 import type { AnyProperty, PropertyDef } from './registry.ts';
 import { allPtes, preallocSuffices } from './repaint/repaintProperties.ts';
+import { atomicCallersLockless, hierarchicalPxn } from './split/kernelRuleProperties.ts';
 import { blocksKept, boundariesExact, translationPreserved } from './split/splitProperties.ts';
 
 const all: PropertyDef<never>[] = [
   boundariesExact,
   blocksKept,
   translationPreserved,
+  hierarchicalPxn,
+  atomicCallersLockless,
   modelClean,
   noConflictWithoutBbml2,
   allPtes,
   preallocSuffices,
   permExact,
+  validRoundtrip,
   noDamage,
 ] as unknown as PropertyDef<never>[];
 

@@ -31,7 +31,10 @@ const bankArb = (large: boolean): fc.Arbitrary<{ gapMiB: number; sizeMiB: number
       { weight: 2, arbitrary: fc.integer({ min: 1, max: 700 }) },
     ),
     sizeMiB: large
-      ? fc.oneof(fc.integer({ min: 40, max: 160 }), fc.constantFrom(1024, 1536, 2048))
+      ? fc.oneof(
+          { weight: 1, arbitrary: fc.integer({ min: 40, max: 160 }) },
+          { weight: 2, arbitrary: fc.constantFrom(1024, 1536, 2048) },
+        )
       : fc.integer({ min: 40, max: 160 }),
   });
 

@@ -19,6 +19,10 @@ export interface SequenceInput {
   readonly config: SutConfig;
   /** Which secondaries come up after finalisation (bit i = cpu i+1). */
   readonly lateMask: number;
+  /** Operations after the early secondaries are up, before capabilities are finalised. */
+  readonly preFinal: readonly OpStep[];
+  /** Choices of CPU inside the finalisation's stop_machine(). */
+  readonly finalSchedule: readonly number[];
   readonly steps: readonly OpStep[];
 }
 
@@ -31,6 +35,8 @@ export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<Seq
   return fc.record({
     config: configArb({ maxCpus: 3, ...(secondariesNoabort === undefined ? {} : { secondariesNoabort }) }),
     lateMask: fc.nat({ max: 3 }),
+    preFinal: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: opStepsArb }),
+    finalSchedule: fc.array(fc.nat({ max: 3 }), { maxLength: 64 }),
     steps: opStepsArb,
   });
 }
@@ -47,7 +53,7 @@ export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
     .slice(1)
     .filter((_c, i) => (input.lateMask & (1 << i)) !== 0)
     .map((c) => c.id);
-  boot(run, late);
+  boot(run, late, { preFinal: (r) => runSteps(r, input.preFinal), finalSchedule: input.finalSchedule });
   runSteps(run, input.steps);
   return run;
 }
@@ -62,16 +68,19 @@ export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
 export function sequenceReport(input: SequenceInput, run: JudgedRun): string {
   const v = run.violation;
   if (v === undefined) return 'no violation';
-  const steps = input.steps.map((s, i) =>
+  const describe = (s: OpStep, i: number): string =>
     s.kind === 'one'
       ? `  ${i + 1}. ${describeOp(s.op)} on cpu index ${s.cpu}`
-      : `  ${i + 1}. ${describeOp(s.a)} ∥ ${describeOp(s.b)}`,
-  );
+      : `  ${i + 1}. ${describeOp(s.a)} ∥ ${describeOp(s.b)}`;
+  const pre = input.preFinal.map(describe);
+  const steps = input.steps.map(describe);
   return [
     formatViolation(v.violation, v.violation.event + 1),
     `    during ${v.during}`,
     `    event: ${v.line}`,
     `configuration: ${describeConfig(input.config)} late=${input.lateMask}`,
+    ...(pre.length > 0 ? ['steps before finalisation:', ...pre] : []),
+    `finalisation schedule: [${input.finalSchedule.join(', ')}]`,
     'steps after boot:',
     ...steps,
   ].join('\n');

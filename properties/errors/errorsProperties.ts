@@ -15,6 +15,7 @@ import { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START } from '../harness/leaves.ts';
 import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
+import { firstDifference } from '../harness/translationDiff.ts';
 
 const ENOMEM = -12;
 
@@ -67,11 +68,9 @@ export const noDamage: PropertyDef<ErrorInput> = {
         `${head}\n${formatViolation(run.violation.violation, run.violation.violation.event + 1)}`,
       );
     const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
-    if (JSON.stringify(after, big) !== JSON.stringify(before, big))
-      throw new PropertyFailure(`${head}\nthe translation changed`);
+    const diff = firstDifference(before, after);
+    if (diff !== undefined)
+      throw new PropertyFailure(`${head}
+the translation changed: ${diff}`);
   },
 };
-
-function big(_k: string, v: unknown): unknown {
-  return typeof v === 'bigint' ? '0x' + v.toString(16) : v;
-}

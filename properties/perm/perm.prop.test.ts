@@ -2,7 +2,9 @@
 import { describe } from 'vitest';
 import { propertyTest } from '../harness/propertyTest.ts';
 import { permExact } from './permProperties.ts';
+import { validRoundtrip } from './validRoundtrip.ts';
 
 describe('perm', () => {
   propertyTest(permExact);
+  propertyTest(validRoundtrip);
 });

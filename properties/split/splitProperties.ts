@@ -12,6 +12,7 @@ import { describeConfig } from '../arbitraries/config.ts';
 import { LINEAR_START, naturalSpans, vaHex } from '../harness/leaves.ts';
 import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
+import { firstDifference } from '../harness/translationDiff.ts';
 import type { SplitInput, SplitOutcome } from './splitCase.ts';
 import { runSplit, splitInputArb } from './splitCase.ts';
 
@@ -114,26 +115,7 @@ export const translationPreserved: PropertyDef<SplitInput> = {
   numRuns: 40,
   check: (input, sut) => {
     const o = runSplit(input, sut);
-    const before = o.translationBefore;
-    const after = o.translationAfter;
-    const n = Math.max(before.length, after.length);
-    for (let i = 0; i < n; i++) {
-      const b = before[i];
-      const a = after[i];
-      if (JSON.stringify(b, big) !== JSON.stringify(a, big)) {
-        throw new PropertyFailure(
-          `${header(o)}\ntranslation changed at maplet ${i}:\n  - ${describe(b)}\n  + ${describe(a)}`,
-        );
-      }
-    }
+    const diff = firstDifference(o.translationBefore, o.translationAfter);
+    if (diff !== undefined) throw new PropertyFailure(`${header(o)}\ntranslation changed: ${diff}`);
   },
 };
-
-function big(_k: string, v: unknown): unknown {
-  return typeof v === 'bigint' ? '0x' + v.toString(16) : v;
-}
-
-function describe(m: { va: bigint; pa: bigint; size: bigint; perms: number; memKey: number } | undefined): string {
-  if (m === undefined) return '(nothing)';
-  return `va 0x${m.va.toString(16)} → pa 0x${m.pa.toString(16)} size ${formatSize(Number(m.size))} perms ${m.perms} mem ${m.memKey}`;
-}

@@ -1,0 +1,90 @@
+/**
+ * Split properties about kernel rules rather than translation: the linear map is never
+ * executable, even in the raw bits of the entries a split writes (kernel-split-repaint.md §8
+ * inv. 4), and callers in atomic context never reach the split mutex (inv. 13, ce2b3a50ad92).
+ *
+ * Layer: properties/split.
+ */
+import fc from 'fast-check';
+import type { SutConfig } from '../../impl/index.ts';
+import { BIT } from '../../model/arch/descriptor.ts';
+import { describeShape } from '../../model/bbm/change.ts';
+import { configArb, describeConfig } from '../arbitraries/config.ts';
+import { boot } from '../harness/boot.ts';
+import { JudgedRun } from '../harness/judgedRun.ts';
+import { LINEAR_END, LINEAR_START, leavesIn, vaHex } from '../harness/leaves.ts';
+import type { PropertyDef } from '../registry.ts';
+import { PropertyFailure } from '../registry.ts';
+import type { SplitInput } from './splitCase.ts';
+import { runSplit, splitInputArb } from './splitCase.ts';
+
+/** `split.hierarchical-pxn`. */
+export const hierarchicalPxn: PropertyDef<SplitInput> = {
+  id: 'split.hierarchical-pxn',
+  claim: 'every linear-map leaf keeps PXN and UXN in its own bits after a split, whatever the tables above say',
+  invariants: 'kernel §8 inv. 4; split_pmd()/split_pud() copy pgprot',
+  arb: splitInputArb,
+  numRuns: 30,
+  check: (input, sut) => {
+    const o = runSplit(input, sut);
+    const pxn = 1 << (BIT.PXN - 32);
+    const uxn = 1 << (BIT.UXN - 32);
+    for (const l of leavesIn(o.run.model, LINEAR_START, LINEAR_END)) {
+      if ((l.hi & pxn) === 0 || (l.hi & uxn) === 0) {
+        throw new PropertyFailure(
+          `split_kernel_leaf_mapping(0x${o.start.toString(16)}, 0x${o.end.toString(16)}) = ${o.ret} on ${describeConfig(o.run.config)}\n` +
+            `the ${describeShape(l)} at ${vaHex(l.va)} (entry PA 0x${l.pa.toString(16)}) lacks ${(l.hi & pxn) === 0 ? 'PXN' : 'UXN'}: the linear map must never be executable`,
+        );
+      }
+    }
+  },
+};
+
+/** The input of the atomic-caller property: a configuration whose linear map is PTE-mapped or has a KFENCE pool. */
+export interface AtomicInput {
+  readonly config: SutConfig;
+  readonly page: number;
+}
+
+/** `split.atomic-callers-lockless`. */
+export const atomicCallersLockless: PropertyDef<AtomicInput> = {
+  id: 'split.atomic-callers-lockless',
+  claim:
+    'split_kernel_leaf_mapping() on a KFENCE pool address, or with debug_pagealloc, returns without taking pgtable_split_lock',
+  invariants: 'kernel §8 inv. 13; ce2b3a50ad92',
+  arb: fc.record({
+    config: configArb({ secondariesNoabort: true, maxCpus: 2 })
+      .chain((c) =>
+        fc.constantFrom<SutConfig>({ ...c, kfence: 'early' }, { ...c, kfence: 'off', debug_pagealloc: true }),
+      )
+      .filter((c) => c.kfence === 'off' || c.memblock.kfence_pool !== undefined),
+    page: fc.integer({ min: 0, max: 63 }),
+  }),
+  numRuns: 20,
+  check: (input, sut) => {
+    const run = new JudgedRun(input.config, sut);
+    boot(run);
+    const page = BigInt(run.model.geo.pageSize);
+    const pool = run.ops.inspect().kfence_pool_va;
+    let start: bigint;
+    if (input.config.kfence === 'early') {
+      if (pool === null) return;
+      start = pool + BigInt(input.page) * page;
+    } else {
+      const leaves = leavesIn(run.model, LINEAR_START, LINEAR_END);
+      const l = leaves[input.page % Math.max(1, leaves.length)];
+      if (l === undefined) return;
+      start = LINEAR_START + BigInt(l.va);
+    }
+    const before = run.records.length;
+    const call = `split_kernel_leaf_mapping(0x${start.toString(16)}, 0x${(start + page).toString(16)})`;
+    const ret = run.run(call, run.ops.split_kernel_leaf_mapping(start, start + page));
+    const locked = run.records.slice(before).find((r) => r.kind === 'lock');
+    if (locked !== undefined && locked.kind === 'lock') {
+      throw new PropertyFailure(
+        `${call} = ${ret} on ${describeConfig(input.config)}${input.config.debug_pagealloc ? ' debug_pagealloc' : ''}\n` +
+          `it took ${locked.name}: a softirq caller (KFENCE, DEBUG_PAGEALLOC) would sleep in atomic context`,
+      );
+    }
+  },
+};
