@@ -44,17 +44,18 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   const { geo, mem } = state;
   const pa = Number(ev.pa);
   const page = mem.pageOf(pa);
-  const fail = (code: ViolationCode, detail: string, va?: number, level?: number): Violation =>
-    failAt(state, ev, code, detail, va, level);
-  if (page === undefined) return fail('write-to-non-table', `no table page holds PA 0x${pa.toString(16)}`);
+  if (page === undefined) return failAt(state, ev, 'write-to-non-table', `no table page holds PA 0x${pa.toString(16)}`);
 
   const index = (pa - page.pa) / 8;
   const level = page.level;
   const [lo, hi] = splitDescriptor(ev.val);
   const oldLo = page.lo[index] ?? 0;
   const oldHi = page.hi[index] ?? 0;
-  page.pendingWriters |= 1 << cpu.slot;
-  cpu.dirtyPages.add(page);
+  const bit = 1 << cpu.slot;
+  if ((page.pendingWriters & bit) === 0) {
+    page.pendingWriters |= bit;
+    cpu.dirtyPages.add(page);
+  }
   if (oldLo === lo && oldHi === hi) return undefined;
 
   const oldType = decodeDescriptorType(geo, oldLo, level);
@@ -66,7 +67,7 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   if (newType === DescriptorType.Table) {
     target = mem.pageOf(outputAddress(geo, lo, hi));
     const problem = badLink(state, page, index, target);
-    if (problem !== undefined) return fail('bad-table-link', problem, va, level);
+    if (problem !== undefined) return failAt(state, ev, 'bad-table-link', problem, va, level);
   }
   const oldChild = oldType === DescriptorType.Table ? mem.pageOf(outputAddress(geo, oldLo, oldHi)) : undefined;
   const linkedChild =
@@ -84,7 +85,9 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   if (target !== undefined && page.reachable) {
     const unordered = findUnorderedStore(state, target);
     if (unordered !== undefined) {
-      return fail(
+      return failAt(
+        state,
+        ev,
         'table-linked-before-init',
         `table page 0x${unordered.pa.toString(16)} has stores by ${state.describeCpus(unordered.pendingWriters)} not yet ordered by a DSB`,
         va,
@@ -102,7 +105,7 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
 
   if (oldLive && newLive) {
     const verdict = judgeLiveChange(state, page, index, oldLeaf, newLeaf, linkedChild, target, hi, obs);
-    if (verdict !== undefined) return fail(verdict.code, verdict.detail, va, level);
+    if (verdict !== undefined) return failAt(state, ev, verdict.code, verdict.detail, va, level);
   }
 
   // The old value goes stale for every CPU that may hold it.
@@ -123,14 +126,14 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
     else if (target !== undefined) collectLeaves(state, target, va, span, limitsBelow(page, hi), visible);
     for (const n of visible) {
       const clash = staleClash(state, n, obs);
-      if (clash !== undefined) return fail('bbm-unclean', clash, n.va, n.level);
+      if (clash !== undefined) return failAt(state, ev, 'bbm-unclean', clash, n.va, n.level);
     }
   }
 
   // C1: every contiguous group of a table that becomes walkable.
   if (target !== undefined) {
     const problem = checkGroupsBelow(state, target, (obs & ~noabortMask(state)) === 0);
-    if (problem !== undefined) return fail('cont-misprogrammed', problem, va, level);
+    if (problem !== undefined) return failAt(state, ev, 'cont-misprogrammed', problem, va, level);
   }
 
   // C1/C3: the contiguous group around the entry.
@@ -139,7 +142,7 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
     const group = checkContiguousGroup(geo, page, index, mixAllowed);
     const n = geo.contEntries[level] ?? 1;
     const key = `${page.pa}:${index - (index % n)}`;
-    if (group.problem !== undefined) return fail('cont-misprogrammed', group.problem, va, level);
+    if (group.problem !== undefined) return failAt(state, ev, 'cont-misprogrammed', group.problem, va, level);
     if (group.mixedPermissions) state.mixedGroups.set(key, { page, start: index - (index % n), writer: cpu.slot });
     else state.mixedGroups.delete(key);
   }
@@ -151,8 +154,8 @@ function failAt(
   ev: WriteEvent,
   code: ViolationCode,
   detail: string,
-  va: number | undefined,
-  level: number | undefined,
+  va?: number,
+  level?: number,
 ): Violation {
   return violation(
     code,
@@ -288,26 +291,24 @@ function judgeLiveChange(
  * leaf still reachable through such a pointer that is not compatible.
  */
 function staleClash(state: MachineState, n: LeafEntry, obs: number): string | undefined {
-  let clash: string | undefined;
-  state.stale.forEachOverlapping(n.spanVa, n.spanVa + n.span, (s) => {
-    if (clash !== undefined) return;
+  for (const s of state.stale.overlapping(n.spanVa, n.spanVa + n.span)) {
     const mask = s.holders & obs;
-    if (mask === 0) return;
+    if (mask === 0) continue;
     if (s.kind === 'walk') {
-      clash = walkClash(state, s, n, mask);
-      return;
+      const clash = walkClash(state, s, n, mask);
+      if (clash !== undefined) return clash;
+      continue;
     }
-    if (s.leaf === undefined) return;
+    if (s.leaf === undefined) continue;
     for (const c of state.slots) {
       if ((mask & (1 << c.slot)) === 0) continue;
       const why = conflictFor(s.leaf, n, c);
       if (why !== undefined) {
-        clash = `cpu${c.id} may still hold the old ${describeShape(s.leaf)} at PA 0x${s.origin.toString(16)} (${why}): no completed TLBI since it was replaced`;
-        return;
+        return `cpu${c.id} may still hold the old ${describeShape(s.leaf)} at PA 0x${s.origin.toString(16)} (${why}): no completed TLBI since it was replaced`;
       }
     }
-  });
-  return clash;
+  }
+  return undefined;
 }
 
 /** A stale table pointer against a new leaf: see `staleClash`. */

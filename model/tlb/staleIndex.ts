@@ -6,6 +6,8 @@
  */
 import type { StaleEntry } from './staleEntry.ts';
 
+const NONE: readonly StaleEntry[] = [];
+
 /** Stale entries by span size, then by first VA. */
 export class StaleIndex {
   private readonly bySpan = new Map<number, Map<number, StaleEntry[]>>();
@@ -70,6 +72,31 @@ export class StaleIndex {
         }
       }
     }
+  }
+
+  /**
+   * The entries whose span overlaps [from, to), as a new array (empty and shared when none).
+   * @param from - first VA[47:0]
+   * @param to - end (exclusive)
+   * @returns the entries
+   */
+  overlapping(from: number, to: number): readonly StaleEntry[] {
+    if (this.count === 0) return NONE;
+    const out: StaleEntry[] = [];
+    for (const [span, bucket] of this.bySpan) {
+      if (bucket.size === 0) continue;
+      const first = from - (from % span);
+      const probes = Math.ceil((to - first) / span);
+      if (probes <= bucket.size) {
+        for (let va = first; va < to; va += span) {
+          const list = bucket.get(va);
+          if (list !== undefined) for (const e of list) out.push(e);
+        }
+      } else {
+        for (const [va, list] of bucket) if (va < to && va + span > from) for (const e of list) out.push(e);
+      }
+    }
+    return out;
   }
 
   /**
