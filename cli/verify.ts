@@ -76,6 +76,8 @@ export async function runVerify(args: readonly string[]): Promise<CommandResult>
       throw e;
     }
   }
+  // Failing runs save their whole trace here, for check-trace and for the bug report.
+  process.env['BBM_TRACE_DIR'] ??= 'reports/out';
   const selected = PROPERTIES.filter((p) => flags.only.length === 0 || flags.only.includes(p.id));
   const stdout = [`bbm-verify: ${selected.length} properties against ${sutName}, seed ${flags.seed}`];
   let failed = 0;

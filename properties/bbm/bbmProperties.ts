@@ -19,7 +19,7 @@ export const modelClean: PropertyDef<SequenceInput> = {
   numRuns: 30,
   check: (input, sut) => {
     const run = runSequence(input, sut);
-    if (run.violation !== undefined) throw new PropertyFailure(sequenceReport(input, run));
+    if (run.violation !== undefined) throw new PropertyFailure(sequenceReport(input, run, 'bbm.model-clean'));
   },
 };
 
@@ -35,6 +35,7 @@ export const noConflictWithoutBbml2: PropertyDef<SequenceInput> = {
   check: (input, sut) => {
     const run = runSequence(input, sut);
     const v = run.violation;
-    if (v !== undefined && CONFLICT_CODES.has(v.violation.code)) throw new PropertyFailure(sequenceReport(input, run));
+    if (v !== undefined && CONFLICT_CODES.has(v.violation.code))
+      throw new PropertyFailure(sequenceReport(input, run, 'bbm.no-tlb-conflict-without-bbml2'));
   },
 };

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { CpuId, SutConfig, SutFactory } from '../../impl/index.ts';
 import { configArb } from '../arbitraries/config.ts';
 import { describeConfig } from '../arbitraries/config.ts';
-import { formatViolation } from '../../reports/formatViolation.ts';
+import { violationReport } from '../harness/violationReport.ts';
 import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import type { OpStep } from '../ops/ops.ts';
@@ -65,7 +65,7 @@ export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
  * @param run - the run
  * @returns the text
  */
-export function sequenceReport(input: SequenceInput, run: JudgedRun): string {
+export function sequenceReport(input: SequenceInput, run: JudgedRun, propertyId: string): string {
   const v = run.violation;
   if (v === undefined) return 'no violation';
   const describe = (s: OpStep, i: number): string =>
@@ -75,9 +75,7 @@ export function sequenceReport(input: SequenceInput, run: JudgedRun): string {
   const pre = input.preFinal.map(describe);
   const steps = input.steps.map(describe);
   return [
-    formatViolation(v.violation, v.violation.event + 1),
-    `    during ${v.during}`,
-    `    event: ${v.line}`,
+    violationReport(run, propertyId).trimStart(),
     `configuration: ${describeConfig(input.config)} late=${input.lateMask}`,
     ...(pre.length > 0 ? ['steps before finalisation:', ...pre] : []),
     `finalisation schedule: [${input.finalSchedule.join(', ')}]`,

@@ -8,13 +8,13 @@
 import fc from 'fast-check';
 import type { SutConfig, SutFactory } from '../../impl/index.ts';
 import { translationOnly } from '../../model/abstract/interp.ts';
-import { formatViolation } from '../../reports/formatViolation.ts';
 import { configArb, describeConfig } from '../arbitraries/config.ts';
 import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START } from '../harness/leaves.ts';
 import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
+import { violationReport } from '../harness/violationReport.ts';
 import { firstDifference } from '../harness/translationDiff.ts';
 
 const ENOMEM = -12;
@@ -63,10 +63,7 @@ export const noDamage: PropertyDef<ErrorInput> = {
     const ret = run.run(call, run.ops.split_kernel_leaf_mapping(start, end));
     const head = `${call} = ${ret} on ${describeConfig(input.config)}`;
     if (ret !== 0 && ret !== ENOMEM) throw new PropertyFailure(`${head}\nexpected 0 or -ENOMEM`);
-    if (run.violation !== undefined)
-      throw new PropertyFailure(
-        `${head}\n${formatViolation(run.violation.violation, run.violation.violation.event + 1)}`,
-      );
+    if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationReport(run, 'errors.no-damage')}`);
     const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
     const diff = firstDifference(before, after);
     if (diff !== undefined)

@@ -18,6 +18,9 @@ import type { MachineState } from '../../model/step.ts';
 import { initialState, step } from '../../model/step.ts';
 import { parseEvent, parseHeader } from '../../model/trace/parse.ts';
 
+/** How many trace lines before a violation a report shows. */
+const RECENT = 8;
+
 /** The first violation of a run, with the operation during which it happened. */
 export interface JudgedViolation {
   readonly violation: Violation;
@@ -42,6 +45,8 @@ export class JudgedRun {
   readonly model: MachineState;
   /** The first violation, if any. */
   violation: JudgedViolation | undefined;
+  /** The trace lines just before the violation (or the last ones fed), oldest first. */
+  readonly recent: string[] = [];
   private fed = 0;
 
   /**
@@ -83,6 +88,10 @@ export class JudgedRun {
       const line = eventToJson(e);
       const v = step(this.model, parseEvent(line));
       if (v !== undefined) this.violation = { violation: v, during, line };
+      else {
+        if (this.recent.length === RECENT) this.recent.shift();
+        this.recent.push(line);
+      }
     }
   }
 

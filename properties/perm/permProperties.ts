@@ -11,7 +11,6 @@ import type { SutConfig } from '../../impl/index.ts';
 import type { Maplet } from '../../model/abstract/interp.ts';
 import { translationOnly } from '../../model/abstract/interp.ts';
 import { PERM } from '../../model/arch/descriptor.ts';
-import { formatViolation } from '../../reports/formatViolation.ts';
 import { configArb, describeConfig } from '../arbitraries/config.ts';
 import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
@@ -19,6 +18,7 @@ import { staleLeaves } from '../harness/stale.ts';
 import { linearVa, ramPage } from '../ops/ops.ts';
 import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
+import { violationReport } from '../harness/violationReport.ts';
 
 /** The input: a configuration, the permission change, and the backing pages. */
 export interface PermInput {
@@ -128,9 +128,7 @@ export const permExact: PropertyDef<PermInput> = {
       );
     }
     if (run.violation !== undefined) {
-      throw new PropertyFailure(
-        `${head}\n${formatViolation(run.violation.violation, run.violation.violation.event + 1)}`,
-      );
+      throw new PropertyFailure(`${head}${violationReport(run, 'perm.exact')}`);
     }
   },
 };

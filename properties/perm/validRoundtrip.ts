@@ -14,13 +14,13 @@ import fc from 'fast-check';
 import type { SutConfig } from '../../impl/index.ts';
 import { translationOnly } from '../../model/abstract/interp.ts';
 import { formatSize } from '../../model/bbm/change.ts';
-import { formatViolation } from '../../reports/formatViolation.ts';
 import { configArb, describeConfig } from '../arbitraries/config.ts';
 import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START, leavesIn } from '../harness/leaves.ts';
 import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
+import { violationReport } from '../harness/violationReport.ts';
 import { firstDifference } from '../harness/translationDiff.ts';
 
 /** The input: a configuration, a leaf, and whether to take it whole or a few pages of it. */
@@ -61,9 +61,7 @@ export const validRoundtrip: PropertyDef<RoundtripInput> = {
     const on = run.run(`set_memory_valid(0x${addr.toString(16)}, ${n}, true)`, run.ops.set_memory_valid(addr, n, true));
     const head = `set_memory_valid(0x${addr.toString(16)}, ${n}, false) = ${off}, then (…, true) = ${on}, on a ${formatSize(l.size)} leaf, ${describeConfig(input.config)}`;
     if (run.violation !== undefined) {
-      throw new PropertyFailure(
-        `${head}\n${formatViolation(run.violation.violation, run.violation.violation.event + 1)}`,
-      );
+      throw new PropertyFailure(`${head}${violationReport(run, validRoundtrip.id)}`);
     }
     const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
     const diff = firstDifference(before, after);

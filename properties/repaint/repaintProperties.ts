@@ -10,13 +10,13 @@ import type fc from 'fast-check';
 import type { SutConfig, SutFactory } from '../../impl/index.ts';
 import { translationOnly } from '../../model/abstract/interp.ts';
 import { describeShape } from '../../model/bbm/change.ts';
-import { formatViolation } from '../../reports/formatViolation.ts';
 import { configArb, describeConfig } from '../arbitraries/config.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START, leavesIn, vaHex } from '../harness/leaves.ts';
 import { linearVa } from '../ops/ops.ts';
 import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
+import { violationReport } from '../harness/violationReport.ts';
 import { firstDifference } from '../harness/translationDiff.ts';
 
 /** A configuration with at least one early secondary lacking noabort. */
@@ -48,8 +48,7 @@ function bootRepaint(cfg: SutConfig, sut: SutFactory): { run: JudgedRun; before:
 }
 
 function violationText(run: JudgedRun): string {
-  const v = run.violation;
-  return v === undefined ? '' : `\n${formatViolation(v.violation, v.violation.event + 1)}\n    during ${v.during}`;
+  return violationReport(run, 'repaint.prealloc-suffices');
 }
 
 /** `repaint.all-ptes`. */

@@ -1,0 +1,40 @@
+/**
+ * The part of a property failure that a model violation contributes: the verdict and its site,
+ * the operation during which it happened, the events just before it with their numbers, and —
+ * when `BBM_TRACE_DIR` is set (as `bbm-verify verify` sets it) — the whole run saved as a
+ * `bbm-trace/1` file that `check-trace` replays on its own.
+ *
+ * Layer: properties/harness.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatViolation } from '../../reports/formatViolation.ts';
+import type { JudgedRun } from './judgedRun.ts';
+
+/**
+ * The report of a run's violation, or '' when it has none.
+ * @param run - the judged run
+ * @param propertyId - names the saved trace file
+ * @returns indented lines, starting with a newline
+ */
+export function violationReport(run: JudgedRun, propertyId: string): string {
+  const v = run.violation;
+  if (v === undefined) return '';
+  const n = v.violation.event;
+  const first = n - run.recent.length;
+  const lines = [
+    formatViolation(v.violation, n + 1),
+    `    during ${v.during}`,
+    '    events before it:',
+    ...run.recent.map((l, i) => `      ${String(first + i).padStart(7)}  ${l}`),
+    `    > ${String(n).padStart(7)}  ${v.line}`,
+  ];
+  const dir = process.env['BBM_TRACE_DIR'];
+  if (dir !== undefined && dir !== '') {
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${propertyId}.jsonl`);
+    writeFileSync(file, run.trace());
+    lines.push(`    whole run: ${file} (npx bbm-verify check-trace ${file})`);
+  }
+  return '\n' + lines.join('\n');
+}
