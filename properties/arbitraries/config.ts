@@ -19,24 +19,21 @@ export interface ConfigConstraints {
   readonly secondariesNoabort?: boolean;
   readonly maxCpus?: number;
   readonly preemptRt?: boolean;
-  /** Allow banks large enough for 1 GiB PUD blocks (slow to repaint). */
+  /** Make the first bank exactly 1 GiB at 1 GiB, so that 4K layouts hold a PUD block (slow to repaint). */
   readonly large?: boolean;
 }
 
 /** One RAM bank as generated: offset from the previous bank's end and size, in MiB. */
-const bankArb = (large: boolean): fc.Arbitrary<{ gapMiB: number; sizeMiB: number }> =>
-  fc.record({
-    gapMiB: fc.oneof(
-      { weight: 3, arbitrary: fc.constant(0) },
-      { weight: 2, arbitrary: fc.integer({ min: 1, max: 700 }) },
-    ),
-    sizeMiB: large
-      ? fc.oneof(
-          { weight: 1, arbitrary: fc.integer({ min: 40, max: 160 }) },
-          { weight: 2, arbitrary: fc.constantFrom(1024, 1536, 2048) },
-        )
-      : fc.integer({ min: 40, max: 160 }),
-  });
+const bankArb: fc.Arbitrary<{ gapMiB: number; sizeMiB: number }> = fc.record({
+  gapMiB: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(0) },
+    { weight: 2, arbitrary: fc.integer({ min: 1, max: 700 }) },
+  ),
+  sizeMiB: fc.integer({ min: 40, max: 160 }),
+});
+
+/** The 1 GiB first bank of a `large` configuration. */
+const GIB_BANK = { gapMiB: 0, sizeMiB: 1024 };
 
 /**
  * Builds a memblock layout from generated banks: the first bank at 1 GiB (plus a page-aligned
@@ -72,11 +69,12 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
     .record({
       granule: fc.constantFrom<GranuleName>(...(c.granules ?? ['4K', '16K', '64K'])),
       variant: fc.constantFrom<Variant>(...(c.variants ?? ['v7.1', 'v6.18', 'prealloc'])),
-      banks: fc.array(bankArb(large), { minLength: 1, maxLength: 3 }),
-      firstOffsetPages: fc.oneof(
-        { weight: 3, arbitrary: fc.constant(0) },
-        { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }) },
-      ),
+      banks: large
+        ? fc.array(bankArb, { maxLength: 1 }).map((rest) => [GIB_BANK, ...rest])
+        : fc.array(bankArb, { minLength: 1, maxLength: 3 }),
+      firstOffsetPages: large
+        ? fc.constant(0)
+        : fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }) }),
       secondaries: fc.array(fc.record({ bbm: fc.constantFrom<0 | 1 | 2>(0, 1, 2), noabort: fc.boolean() }), {
         maxLength: Math.max(0, (c.maxCpus ?? 4) - 1),
       }),

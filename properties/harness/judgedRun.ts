@@ -1,8 +1,8 @@
 /**
  * The adapter between an implementation under test and the model: a run of a SUT on the test
  * machine whose every trace event is replayed on the model as it happens, so that the first rule
- * broken is known with the operation that broke it. Events cross as `bbm-trace/1` lines, exactly
- * what `check-trace` reads, so a run and its saved trace are judged the same way.
+ * broken is known with the operation that broke it. `toModelEvent` applies the `bbm-trace/1`
+ * reader's validation, so a run and its saved trace are judged the same way.
  *
  * Layer: properties (imports impl/ and model/).
  */
@@ -16,7 +16,9 @@ import { interp } from '../../model/abstract/interp.ts';
 import type { Violation } from '../../model/bbm/violations.ts';
 import type { MachineState } from '../../model/step.ts';
 import { initialState, step } from '../../model/step.ts';
-import { parseEvent, parseHeader } from '../../model/trace/parse.ts';
+import { parseHeader } from '../../model/trace/parse.ts';
+import type { TraceEvent } from '../../impl/testing/trace.ts';
+import { toModelEvent } from './toModelEvent.ts';
 
 /** How many trace lines before a violation a report shows. */
 const RECENT = 8;
@@ -45,8 +47,7 @@ export class JudgedRun {
   readonly model: MachineState;
   /** The first violation, if any. */
   violation: JudgedViolation | undefined;
-  /** The trace lines just before the violation (or the last ones fed), oldest first. */
-  readonly recent: string[] = [];
+  private readonly recentEvents: TraceEvent[] = [];
   private fed = 0;
 
   /**
@@ -85,12 +86,11 @@ export class JudgedRun {
     for (; this.fed < events.length; this.fed++) {
       const e = events[this.fed];
       if (e === undefined || this.violation !== undefined) continue;
-      const line = eventToJson(e);
-      const v = step(this.model, parseEvent(line));
-      if (v !== undefined) this.violation = { violation: v, during, line };
+      const v = step(this.model, toModelEvent(e));
+      if (v !== undefined) this.violation = { violation: v, during, line: eventToJson(e) };
       else {
-        if (this.recent.length === RECENT) this.recent.shift();
-        this.recent.push(line);
+        if (this.recentEvents.length === RECENT) this.recentEvents.shift();
+        this.recentEvents.push(e);
       }
     }
   }
@@ -132,6 +132,11 @@ export class JudgedRun {
    */
   interp(from: bigint, to: bigint): Maplet[] {
     return interp(this.model, from, to);
+  }
+
+  /** @returns the trace lines just before the violation (or the last ones fed), oldest first */
+  get recent(): string[] {
+    return this.recentEvents.map(eventToJson);
   }
 
   /** @returns WARN/BUG/panic, allocation and lock records of the run */

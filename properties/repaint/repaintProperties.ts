@@ -88,7 +88,7 @@ export const preallocSuffices: PropertyDef<SutConfig> = {
   invariants: 'kernel §5.4, §8 inv. 17; PREEMPT_RT',
   // Large banks: 4K layouts then have 1 GiB PUD blocks, whose PMD tables the count must include.
   arb: asymmetricArb(['prealloc'], true, true),
-  numRuns: 8,
+  numRuns: 5,
   check: (cfg, sut) => {
     const { run } = bootRepaint(cfg, sut);
     const head = `prealloc repaint on ${describeConfig(cfg)}`;
