@@ -6,6 +6,7 @@
  */
 import { runCheckTrace } from './checkTrace.ts';
 import type { CommandResult } from './checkTrace.ts';
+import { runMutants } from './mutants.ts';
 import { runScenarios } from './scenarios.ts';
 import { runVerify } from './verify.ts';
 import { USAGE, UsageError } from './usage.ts';
@@ -25,6 +26,8 @@ export async function runCli(argv: readonly string[], stdin: NodeJS.ReadableStre
       case 'verify':
       case 'run':
         return await runVerify(rest);
+      case 'mutants':
+        return await runMutants(rest);
       case 'scenarios':
         return await runScenarios(rest);
       case 'help':

@@ -25,5 +25,8 @@ commands:
       --seed N         fast-check seed (default 20261125; env BBM_SEED)
       --only ID[,ID]   only these properties
       --path P         replay path of a counterexample (with --seed and --only)
+  mutants [options]    the kill matrix: every seeded bug (impl/mutants) against the properties
+      --full           run every cell (default: each mutant stops at its first kill)
+      --only ID[,ID]   only these mutants;  --seed N, --runs N as for verify
   scenarios [DIR]      check every golden scenario (default model/scenarios) against its .expected
   help                 print this text`;

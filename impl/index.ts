@@ -9,5 +9,7 @@ import { createSut } from './sut.ts';
 export * from './contract.ts';
 export * from './sched.ts';
 export { createPortSut, createSut } from './sut.ts';
+export { PORT_FNS } from './sut.ts';
 export type { SplitImpl } from './sut.ts';
+export type { KernelFns } from './kernel.ts';
 export default createSut;

@@ -5,9 +5,12 @@
  *
  * Layer: impl (the port).
  */
-import type { AllocContext, CpuId, KGen, Primitives, SutConfig } from './contract.ts';
+import type { AllocContext, CpuId, Gfp, KGen, Primitives, SutConfig } from './contract.ts';
+import type { page_change_data } from './pageattr.ts';
+import type { mm_walk_ops } from './pagewalk.ts';
+import type { split_pgtables_count } from './prealloc.ts';
 import { arm64_geometry, CONFIG_KFENCE_NUM_OBJECTS, PAGE_OFFSET } from './shims/dup.ts';
-import type { Arm64Geometry } from './shims/dup.ts';
+import type { Arm64Geometry, pgtable_level } from './shims/dup.ts';
 
 /** A vmalloc area (`struct vm_struct`, the fields pageattr.c reads). */
 export interface vm_struct {
@@ -68,6 +71,39 @@ export interface KernelGlobals {
   split_pgtables: Map<number, bigint[]> | null;
 }
 
+/**
+ * The port's replaceable functions, called through this table like kernel function pointers
+ * (DEVIATION: the kernel calls them directly; the walk ops are the kernel's own `mm_walk_ops`
+ * structs). The default table is the faithful port (`PORT_FNS` in sut.ts); a plug-in or a seeded
+ * bug (impl/mutants/) replaces entries through `createPortSut(hw, config, overrides)`.
+ */
+export interface KernelFns {
+  /** mmu.c `split_kernel_leaf_mapping()` (also what pageattr.c's update_range_prot() calls). */
+  split_kernel_leaf_mapping: (k: Kern, start: bigint, end: bigint) => KGen<number>;
+  /** mmu.c `split_kernel_leaf_mapping_locked()` */
+  split_kernel_leaf_mapping_locked: (k: Kern, addr: bigint) => KGen<number>;
+  /** mmu.c `split_contpte()` */
+  split_contpte: (k: Kern, ptep: bigint) => KGen<void>;
+  /** mmu.c `split_pmd()` */
+  split_pmd: (k: Kern, pmdp: bigint, pmd: bigint, gfp: Gfp, to_cont: boolean) => KGen<number>;
+  /** mmu.c `split_contpmd()` */
+  split_contpmd: (k: Kern, pmdp: bigint) => KGen<void>;
+  /** mmu.c `split_pud()` */
+  split_pud: (k: Kern, pudp: bigint, pud: bigint, gfp: Gfp, to_cont: boolean) => KGen<number>;
+  /** mmu.c `pgd_pgtable_alloc_init_mm_gfp()` (the split's table allocator) */
+  pgd_pgtable_alloc_init_mm_gfp: (k: Kern, level: pgtable_level, gfp: Gfp) => KGen<bigint>;
+  /** mmu.c `split_to_ptes_ops` (the repaint's and the KFENCE pool's walk) */
+  split_to_ptes_ops: mm_walk_ops<Gfp>;
+  /** mmu.c `linear_map_split_to_ptes()` (the stop_machine() callback) */
+  linear_map_split_to_ptes: (k: Kern) => KGen<number>;
+  /** the prealloc series' `collect_to_split_ops` (the count walk) */
+  collect_to_split_ops: mm_walk_ops<split_pgtables_count>;
+  /** pageattr.c `pageattr_ops` */
+  pageattr_ops: mm_walk_ops<page_change_data>;
+  /** pageattr.c `__change_memory_common()` */
+  __change_memory_common: (k: Kern, start: bigint, size: bigint, set_mask: bigint, clear_mask: bigint) => KGen<number>;
+}
+
 /** The context passed to every ported function. */
 export interface Kern {
   readonly hw: Primitives;
@@ -78,25 +114,18 @@ export interface Kern {
   readonly PHYS_OFFSET: bigint;
   /** `KFENCE_POOL_SIZE` */
   readonly KFENCE_POOL_SIZE: bigint;
-  /**
-   * The split_kernel_leaf_mapping() that pageattr.c calls: the port's own, or a plug-in's
-   * (DEVIATION: a function pointer instead of a direct call, so another split can be swapped in).
-   */
-  split_kernel_leaf_mapping: (k: Kern, start: bigint, end: bigint) => KGen<number>;
+  /** The replaceable functions (DEVIATION: function pointers instead of direct calls). */
+  readonly fn: KernelFns;
 }
 
 /**
  * Creates the kernel context for a configuration.
  * @param hw - the machine primitives
  * @param cfg - the configuration
- * @param split - the split_kernel_leaf_mapping() implementation to use
+ * @param fn - the function table (the faithful port's, or with entries replaced)
  * @returns the context, globals at their boot values
  */
-export function createKern(
-  hw: Primitives,
-  cfg: SutConfig,
-  split: (k: Kern, start: bigint, end: bigint) => KGen<number>,
-): Kern {
+export function createKern(hw: Primitives, cfg: SutConfig, fn: KernelFns): Kern {
   const g = arm64_geometry(cfg.granule);
   const first = cfg.memblock.banks[0]?.base ?? 0n;
   return {
@@ -106,7 +135,7 @@ export function createKern(
     // memstart_addr; DEVIATION: no KASLR randomisation of the linear map.
     PHYS_OFFSET: first & ~(g.ARM64_MEMSTART_ALIGN - 1n),
     KFENCE_POOL_SIZE: (CONFIG_KFENCE_NUM_OBJECTS + 1n) * 2n * g.PAGE_SIZE,
-    split_kernel_leaf_mapping: split,
+    fn,
     s: {
       linear_map_requires_bbml2: false,
       idmap_kpti_bbml2_flag: 0,

@@ -10,7 +10,6 @@ import type { Gfp, KGen } from './contract.ts';
 import { system_supports_bbml2_noabort } from './cpufeature.ts';
 import { __phys_to_virt } from './kernel.ts';
 import type { Kern } from './kernel.ts';
-import { split_contpmd, split_contpte, split_pmd, split_pud } from './mmu-split.ts';
 import { ACTION_CONTINUE, walk_kernel_page_table_range_lockless } from './pagewalk.ts';
 import type { mm_walk, mm_walk_ops } from './pagewalk.ts';
 import { linear_map_free_split_pgtables, linear_map_prealloc_split_pgtables } from './prealloc.ts';
@@ -40,7 +39,7 @@ export function* split_to_ptes_pud_entry(
 ): KGen<number> {
   const pud = yield* READ_ONCE(k, pudp);
   let ret = 0;
-  if (pud_leaf(pud)) ret = yield* split_pud(k, pudp, pud, walk.private, false);
+  if (pud_leaf(pud)) ret = yield* k.fn.split_pud(k, pudp, pud, walk.private, false);
   return ret;
 }
 
@@ -65,8 +64,8 @@ export function* split_to_ptes_pmd_entry(
   const pmd = yield* READ_ONCE(k, pmdp);
   let ret = 0;
   if (pmd_leaf(pmd)) {
-    if (pmd_cont(pmd)) yield* split_contpmd(k, pmdp);
-    ret = yield* split_pmd(k, pmdp, pmd, walk.private, false);
+    if (pmd_cont(pmd)) yield* k.fn.split_contpmd(k, pmdp);
+    ret = yield* k.fn.split_pmd(k, pmdp, pmd, walk.private, false);
     walk.action = ACTION_CONTINUE;
   }
   return ret;
@@ -81,7 +80,7 @@ export function* split_to_ptes_pmd_entry(
  */
 export function* split_to_ptes_pte_entry(k: Kern, ptep: bigint): KGen<number> {
   const pte = yield* READ_ONCE(k, ptep);
-  if (pte_cont(pte)) yield* split_contpte(k, ptep);
+  if (pte_cont(pte)) yield* k.fn.split_contpte(k, ptep);
   return 0;
 }
 
@@ -104,7 +103,7 @@ export const split_to_ptes_ops: mm_walk_ops<Gfp> = {
  */
 export function* range_split_to_ptes(k: Kern, start: bigint, end: bigint, gfp: Gfp): KGen<number> {
   lazy_mmu_mode_enable(k);
-  const ret = yield* walk_kernel_page_table_range_lockless(k, start, end, split_to_ptes_ops, gfp);
+  const ret = yield* walk_kernel_page_table_range_lockless(k, start, end, k.fn.split_to_ptes_ops, gfp);
   yield* lazy_mmu_mode_disable(k);
   return ret;
 }
@@ -166,7 +165,7 @@ export function* linear_map_maybe_split_to_ptes(k: Kern): KGen<void> {
       if (ret) panic(k, 'Failed to split linear map');
     }
     init_idmap_kpti_bbml2_flag(k);
-    yield* k.hw.stopMachine(() => linear_map_split_to_ptes(k));
+    yield* k.hw.stopMachine(() => k.fn.linear_map_split_to_ptes(k));
     if (k.cfg.variant === 'prealloc') yield* linear_map_free_split_pgtables(k);
   }
 }

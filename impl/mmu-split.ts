@@ -129,7 +129,7 @@ export function* split_pmd(k: Kern, pmdp: bigint, pmd: bigint, gfp: Gfp, to_cont
   let tableprot = PMD_TYPE_TABLE | PMD_TABLE_UXN | PMD_TABLE_AF;
   let pfn = pte_pfn(k.g, pmd);
   let prot = desc_pgprot(k.g, pmd);
-  const pte_phys = yield* pgd_pgtable_alloc_init_mm_gfp(k, 'PGTABLE_LEVEL_PTE', gfp);
+  const pte_phys = yield* k.fn.pgd_pgtable_alloc_init_mm_gfp(k, 'PGTABLE_LEVEL_PTE', gfp);
   if (pte_phys === INVALID_PHYS_ADDR) return -ENOMEM;
   if ((prot & PMD_SECT_PXN) !== 0n) tableprot |= PMD_TABLE_PXN;
   prot = (prot & ~PTE_TYPE_MASK) | PTE_TYPE_PAGE;
@@ -169,7 +169,7 @@ export function* split_pud(k: Kern, pudp: bigint, pud: bigint, gfp: Gfp, to_cont
   const step = k.g.PMD_SIZE >> k.g.PAGE_SHIFT;
   let pfn = pte_pfn(k.g, pud);
   let prot = desc_pgprot(k.g, pud);
-  const pmd_phys = yield* pgd_pgtable_alloc_init_mm_gfp(k, 'PGTABLE_LEVEL_PMD', gfp);
+  const pmd_phys = yield* k.fn.pgd_pgtable_alloc_init_mm_gfp(k, 'PGTABLE_LEVEL_PMD', gfp);
   if (pmd_phys === INVALID_PHYS_ADDR) return -ENOMEM;
   if ((prot & PMD_SECT_PXN) !== 0n) tableprot |= PUD_TABLE_PXN;
   prot = (prot & ~PMD_TYPE_MASK) | PMD_TYPE_SECT;
@@ -213,7 +213,7 @@ export function* split_kernel_leaf_mapping_locked(k: Kern, addr: bigint): KGen<n
   const pud = yield* READ_ONCE(k, pudp);
   if (!pud_present(pud)) return ret;
   if (pud_leaf(pud)) {
-    ret = yield* split_pud(k, pudp, pud, 'GFP_PGTABLE_KERNEL', true);
+    ret = yield* k.fn.split_pud(k, pudp, pud, 'GFP_PGTABLE_KERNEL', true);
     if (ret) return ret;
   }
 
@@ -222,9 +222,9 @@ export function* split_kernel_leaf_mapping_locked(k: Kern, addr: bigint): KGen<n
   const pmd = yield* READ_ONCE(k, pmdp);
   if (!pmd_present(pmd)) return ret;
   if (pmd_leaf(pmd)) {
-    if (pmd_cont(pmd)) yield* split_contpmd(k, pmdp);
+    if (pmd_cont(pmd)) yield* k.fn.split_contpmd(k, pmdp);
     if (aligned(addr, g.PMD_SIZE)) return ret;
-    ret = yield* split_pmd(k, pmdp, pmd, 'GFP_PGTABLE_KERNEL', true);
+    ret = yield* k.fn.split_pmd(k, pmdp, pmd, 'GFP_PGTABLE_KERNEL', true);
     if (ret) return ret;
   }
 
@@ -232,7 +232,7 @@ export function* split_kernel_leaf_mapping_locked(k: Kern, addr: bigint): KGen<n
   const ptep = yield* pte_offset_kernel(k, pmdp, addr);
   const pte = yield* READ_ONCE(k, ptep);
   if (!pte_present(pte)) return ret;
-  if (pte_cont(pte)) yield* split_contpte(k, ptep);
+  if (pte_cont(pte)) yield* k.fn.split_contpte(k, ptep);
   return ret;
 }
 
@@ -310,10 +310,10 @@ export function* split_kernel_leaf_mapping(k: Kern, start: bigint, end: bigint):
   lazy_mmu_mode_enable(k);
   if (end - start === k.g.PAGE_SIZE) {
     const at = __ffs(start) < __ffs(end) ? start : end;
-    ret = yield* split_kernel_leaf_mapping_locked(k, at);
+    ret = yield* k.fn.split_kernel_leaf_mapping_locked(k, at);
   } else {
-    ret = yield* split_kernel_leaf_mapping_locked(k, start);
-    if (!ret) ret = yield* split_kernel_leaf_mapping_locked(k, end);
+    ret = yield* k.fn.split_kernel_leaf_mapping_locked(k, start);
+    if (!ret) ret = yield* k.fn.split_kernel_leaf_mapping_locked(k, end);
   }
   yield* lazy_mmu_mode_disable(k);
   yield* mutex_unlock(k, 'pgtable_split_lock');

@@ -182,10 +182,10 @@ export function* update_range_prot(
   clear_mask: bigint,
 ): KGen<number> {
   const data: page_change_data = { set_mask, clear_mask };
-  let ret = yield* k.split_kernel_leaf_mapping(k, start, start + size);
+  let ret = yield* k.fn.split_kernel_leaf_mapping(k, start, start + size);
   if (WARN_ON_ONCE(k, ret !== 0, 'update_range_prot: split_kernel_leaf_mapping() failed')) return ret;
   lazy_mmu_mode_enable(k);
-  ret = yield* walk_kernel_page_table_range_lockless(k, start, start + size, pageattr_ops, data);
+  ret = yield* walk_kernel_page_table_range_lockless(k, start, start + size, k.fn.pageattr_ops, data);
   yield* lazy_mmu_mode_disable(k);
   return ret;
 }
@@ -264,18 +264,18 @@ export function* change_memory_common(
   if (k.s.rodata_full && (set_mask === PTE_RDONLY || clear_mask === PTE_RDONLY)) {
     if (k.cfg.variant === 'v6.18') {
       for (const page of area.pages)
-        yield* __change_memory_common(k, __phys_to_virt(k, page), k.g.PAGE_SIZE, set_mask, clear_mask);
+        yield* k.fn.__change_memory_common(k, __phys_to_virt(k, page), k.g.PAGE_SIZE, set_mask, clear_mask);
     } else {
       let idx = Number((start - area.addr) >> k.g.PAGE_SHIFT);
       for (let n = numpages; n; idx++, n--) {
         const page = area.pages[idx];
         if (page === undefined) return k.hw.bug('change_memory_common: area->pages[idx] out of range');
-        const ret = yield* __change_memory_common(k, __phys_to_virt(k, page), k.g.PAGE_SIZE, set_mask, clear_mask);
+        const ret = yield* k.fn.__change_memory_common(k, __phys_to_virt(k, page), k.g.PAGE_SIZE, set_mask, clear_mask);
         if (ret) return ret;
       }
     }
   }
-  return yield* __change_memory_common(k, start, size, set_mask, clear_mask);
+  return yield* k.fn.__change_memory_common(k, start, size, set_mask, clear_mask);
 }
 
 /** `set_memory_ro()` @param k - context @param addr - VA @param numpages - pages @returns 0 or error */
@@ -311,10 +311,10 @@ export function* set_memory_x(k: Kern, addr: bigint, numpages: number): KGen<num
 export function* set_memory_valid(k: Kern, addr: bigint, numpages: number, enable: boolean): KGen<number> {
   const size = k.g.PAGE_SIZE * BigInt(numpages);
   if (k.cfg.variant === 'v6.18')
-    return yield* __change_memory_common(k, addr, size, enable ? PTE_VALID : 0n, enable ? 0n : PTE_VALID);
+    return yield* k.fn.__change_memory_common(k, addr, size, enable ? PTE_VALID : 0n, enable ? 0n : PTE_VALID);
   return enable
-    ? yield* __change_memory_common(k, addr, size, PTE_PRESENT_VALID_KERNEL, PTE_PRESENT_INVALID)
-    : yield* __change_memory_common(k, addr, size, PTE_PRESENT_INVALID, PTE_PRESENT_VALID_KERNEL);
+    ? yield* k.fn.__change_memory_common(k, addr, size, PTE_PRESENT_VALID_KERNEL, PTE_PRESENT_INVALID)
+    : yield* k.fn.__change_memory_common(k, addr, size, PTE_PRESENT_INVALID, PTE_PRESENT_VALID_KERNEL);
 }
 
 /**

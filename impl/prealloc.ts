@@ -76,7 +76,8 @@ export function* collect_to_split_pmd_entry(
   return 0;
 }
 
-const collect_to_split_ops: mm_walk_ops<split_pgtables_count> = {
+/** `collect_to_split_ops` */
+export const collect_to_split_ops: mm_walk_ops<split_pgtables_count> = {
   pud_entry: collect_to_split_pud_entry,
   pmd_entry: collect_to_split_pmd_entry,
 };
@@ -91,8 +92,8 @@ export function* linear_map_prealloc_split_pgtables(k: Kern): KGen<number> {
   const count: split_pgtables_count = { pmd: 0, pte: 0 };
   const kstart = __phys_to_virt(k, k.cfg.memblock.kernel.stext);
   const kend = __phys_to_virt(k, k.cfg.memblock.kernel.init_begin);
-  let ret = yield* walk_kernel_page_table_range_lockless(k, PAGE_OFFSET, kstart, collect_to_split_ops, count);
-  if (!ret) ret = yield* walk_kernel_page_table_range_lockless(k, kend, PAGE_END, collect_to_split_ops, count);
+  let ret = yield* walk_kernel_page_table_range_lockless(k, PAGE_OFFSET, kstart, k.fn.collect_to_split_ops, count);
+  if (!ret) ret = yield* walk_kernel_page_table_range_lockless(k, kend, PAGE_END, k.fn.collect_to_split_ops, count);
   if (ret) return ret;
   const pool = new Map<number, bigint[]>([
     [2, []],

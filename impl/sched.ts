@@ -117,7 +117,11 @@ export function runInterleaved(
       index = holder;
     } else {
       const preferred = live.filter((i) => !(slots[i]?.blocked ?? false));
-      const pool = preferred.length > 0 ? preferred : live;
+      // An explicit choice may pick a spinning task too (it re-checks its condition); without one,
+      // tasks that can make progress go first.
+      // Every 8th free step also gives spinning tasks a turn, as real CPUs keep spinning.
+      const fair = choice === undefined && rr % 8 === 7;
+      const pool = choice !== undefined || fair || preferred.length === 0 ? live : preferred;
       const pick = choice === undefined ? rr++ : Math.abs(Math.trunc(choice));
       index = pool[pick % pool.length] ?? live[0] ?? 0;
     }

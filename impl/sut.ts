@@ -1,7 +1,8 @@
 /**
  * The bundled port as a plug-in: wires the kernel context to the {@link KernelOps} of the SUT
  * contract. `createSut` is the default {@link SutFactory}; `createPortSut` lets another
- * implementation of split_kernel_leaf_mapping() replace the port's (see impl/alt/).
+ * implementation of split_kernel_leaf_mapping() replace the port's (see impl/alt/), or replaces
+ * entries of the port's function table {@link PORT_FNS} (the seeded bugs of impl/mutants/).
  *
  * Layer: impl (the port's entry point).
  */
@@ -13,12 +14,22 @@ import {
   system_supports_bbml2_noabort,
 } from './cpufeature.ts';
 import { __phys_to_virt, createKern } from './kernel.ts';
-import type { Kern } from './kernel.ts';
+import type { Kern, KernelFns } from './kernel.ts';
 import { arch_kfence_init_pool, map_mem } from './mmu-map-mem.ts';
-import { linear_map_maybe_split_to_ptes } from './mmu-repaint.ts';
-import { split_kernel_leaf_mapping } from './mmu-split.ts';
+import { linear_map_maybe_split_to_ptes, linear_map_split_to_ptes, split_to_ptes_ops } from './mmu-repaint.ts';
 import {
+  pgd_pgtable_alloc_init_mm_gfp,
+  split_contpmd,
+  split_contpte,
+  split_kernel_leaf_mapping,
+  split_kernel_leaf_mapping_locked,
+  split_pmd,
+  split_pud,
+} from './mmu-split.ts';
+import {
+  __change_memory_common,
   kernel_page_present,
+  pageattr_ops,
   set_direct_map_default_noflush,
   set_direct_map_invalid_noflush,
   set_direct_map_valid_noflush,
@@ -28,7 +39,24 @@ import {
   set_memory_valid,
   set_memory_x,
 } from './pageattr.ts';
+import { collect_to_split_ops } from './prealloc.ts';
 import { vmalloc_area } from './vmalloc.ts';
+
+/** The faithful port's function table: every entry is the ported kernel function itself. */
+export const PORT_FNS: Readonly<KernelFns> = Object.freeze({
+  split_kernel_leaf_mapping,
+  split_kernel_leaf_mapping_locked,
+  split_contpte,
+  split_pmd,
+  split_contpmd,
+  split_pud,
+  pgd_pgtable_alloc_init_mm_gfp,
+  split_to_ptes_ops,
+  linear_map_split_to_ptes,
+  collect_to_split_ops,
+  pageattr_ops,
+  __change_memory_common,
+});
 
 /**
  * A replacement for split_kernel_leaf_mapping(): given the port's own operations (for
@@ -38,23 +66,30 @@ import { vmalloc_area } from './vmalloc.ts';
 export type SplitImpl = (base: KernelOps) => (start: bigint, end: bigint) => KGen<number>;
 
 /**
- * Builds the port's kernel operations, optionally with another split_kernel_leaf_mapping().
+ * Builds the port's kernel operations, optionally with another split_kernel_leaf_mapping() (a
+ * {@link SplitImpl} that sees only the contract) or with entries of the function table replaced
+ * (functions with the port's own signatures, e.g. a buggy `split_pmd`).
  * @param hw - the machine primitives
  * @param config - the run's configuration
- * @param split - the split implementation (default: the port's)
+ * @param custom - the split implementation, or the function-table overrides (default: the port)
  * @param name - the name reported
  * @returns the kernel operations
  */
 export function createPortSut(
   hw: Primitives,
   config: SutConfig,
-  split?: SplitImpl,
+  custom?: SplitImpl | Partial<KernelFns>,
   name = `linux-arm64-port@${config.variant}`,
 ): KernelOps {
   let replacement: ((start: bigint, end: bigint) => KGen<number>) | undefined;
-  const k = createKern(hw, config, (kk: Kern, start: bigint, end: bigint) =>
-    replacement === undefined ? split_kernel_leaf_mapping(kk, start, end) : replacement(start, end),
-  );
+  const overrides = typeof custom === 'function' ? {} : (custom ?? {});
+  const split = typeof custom === 'function' ? custom : undefined;
+  const fns: KernelFns = { ...PORT_FNS, ...overrides };
+  const k = createKern(hw, config, {
+    ...fns,
+    split_kernel_leaf_mapping: (kk: Kern, start: bigint, end: bigint) =>
+      replacement === undefined ? fns.split_kernel_leaf_mapping(kk, start, end) : replacement(start, end),
+  });
   const ops: KernelOps = {
     name,
     // setup_arch() → paging_init() → map_mem() runs before smp_prepare_boot_cpu() probes the
@@ -72,7 +107,7 @@ export function createPortSut(
       setup_system_capabilities(k);
       yield* linear_map_maybe_split_to_ptes(k);
     },
-    split_kernel_leaf_mapping: (start, end) => k.split_kernel_leaf_mapping(k, start, end),
+    split_kernel_leaf_mapping: (start, end) => k.fn.split_kernel_leaf_mapping(k, start, end),
     vmalloc: (pages) => vmalloc_area(k, pages),
     set_memory_ro: (addr, n) => set_memory_ro(k, addr, n),
     set_memory_rw: (addr, n) => set_memory_rw(k, addr, n),

@@ -320,7 +320,11 @@ export class MemoryMachine implements Primitives, CpuSwitch {
         const live = subs.filter((s) => !s.done);
         if (live.length === 0) break;
         const preferred = live.filter((s) => !s.blocked);
-        const pool = preferred.length > 0 ? preferred : live;
+        // An explicit choice may pick a spinning task too (it re-checks its condition); without one,
+        // tasks that can make progress go first.
+        // Every 8th free step also gives spinning tasks a turn, as real CPUs keep spinning.
+        const fair = choice === undefined && rr % 8 === 7;
+        const pool = choice !== undefined || fair || preferred.length === 0 ? live : preferred;
         const sub = pool[(choice ?? rr++) % pool.length];
         if (sub === undefined) break;
         this.cur = sub.cpu;

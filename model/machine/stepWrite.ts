@@ -67,7 +67,13 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   if (newType === DescriptorType.Table) {
     target = mem.pageOf(outputAddress(geo, lo, hi));
     const problem = badLink(state, page, index, target);
-    if (problem !== undefined) return failAt(state, ev, 'bad-table-link', problem, va, level);
+    if (problem !== undefined) {
+      // The store lands all the same (the model keeps following the SUT); nothing is linked.
+      const old = oldType === DescriptorType.Table ? mem.pageOf(outputAddress(geo, oldLo, oldHi)) : undefined;
+      if (old !== undefined && old.parent === page && old.parentIndex === index) unlinkSubtree(state, old, 0, cpu.slot);
+      store(state, page, index, lo, hi);
+      return failAt(state, ev, 'bad-table-link', problem, va, level);
+    }
   }
   const oldChild = oldType === DescriptorType.Table ? mem.pageOf(outputAddress(geo, oldLo, oldHi)) : undefined;
   const linkedChild =
@@ -81,11 +87,15 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
     return undefined;
   }
 
+  // From here on the store always lands, so that the model keeps following the SUT after a
+  // violation; the first violation found is the verdict.
+  let first: Violation | undefined;
+
   // T2: a table becomes reachable only once every store into it is ordered by a DSB.
   if (target !== undefined && page.reachable) {
     const unordered = findUnorderedStore(state, target);
     if (unordered !== undefined) {
-      return failAt(
+      first = failAt(
         state,
         ev,
         'table-linked-before-init',
@@ -105,7 +115,7 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
 
   if (oldLive && newLive) {
     const verdict = judgeLiveChange(state, page, index, oldLeaf, newLeaf, linkedChild, target, hi, obs);
-    if (verdict !== undefined) return failAt(state, ev, verdict.code, verdict.detail, va, level);
+    if (verdict !== undefined) first ??= failAt(state, ev, verdict.code, verdict.detail, va, level);
   }
 
   // The old value goes stale for every CPU that may hold it.
@@ -120,20 +130,23 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   if (target !== undefined) linkSubtree(state, target, page, index);
 
   // B2: what becomes visible must be compatible with what any walker may still hold.
-  if (newLive && obs !== 0) {
+  if (first === undefined && newLive && obs !== 0) {
     const visible: LeafEntry[] = [];
     if (newLeaf !== undefined) visible.push(newLeaf);
     else if (target !== undefined) collectLeaves(state, target, va, span, limitsBelow(page, hi), visible);
     for (const n of visible) {
       const clash = staleClash(state, n, obs);
-      if (clash !== undefined) return failAt(state, ev, 'bbm-unclean', clash, n.va, n.level);
+      if (clash !== undefined) {
+        first = failAt(state, ev, 'bbm-unclean', clash, n.va, n.level);
+        break;
+      }
     }
   }
 
   // C1: every contiguous group of a table that becomes walkable.
-  if (target !== undefined) {
+  if (first === undefined && target !== undefined) {
     const problem = checkGroupsBelow(state, target, (obs & ~noabortMask(state)) === 0);
-    if (problem !== undefined) return failAt(state, ev, 'cont-misprogrammed', problem, va, level);
+    if (problem !== undefined) first = failAt(state, ev, 'cont-misprogrammed', problem, va, level);
   }
 
   // C1/C3: the contiguous group around the entry.
@@ -142,11 +155,11 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
     const group = checkContiguousGroup(geo, page, index, mixAllowed);
     const n = geo.contEntries[level] ?? 1;
     const key = `${page.pa}:${index - (index % n)}`;
-    if (group.problem !== undefined) return failAt(state, ev, 'cont-misprogrammed', group.problem, va, level);
-    if (group.mixedPermissions) state.mixedGroups.set(key, { page, start: index - (index % n), writer: cpu.slot });
+    if (group.problem !== undefined) first ??= failAt(state, ev, 'cont-misprogrammed', group.problem, va, level);
+    else if (group.mixedPermissions) state.mixedGroups.set(key, { page, start: index - (index % n), writer: cpu.slot });
     else state.mixedGroups.delete(key);
   }
-  return undefined;
+  return first;
 }
 
 function failAt(

@@ -19,7 +19,7 @@ export interface ConfigConstraints {
   readonly secondariesNoabort?: boolean;
   readonly maxCpus?: number;
   readonly preemptRt?: boolean;
-  /** Make the first bank exactly 1 GiB at 1 GiB, so that 4K layouts hold a PUD block (slow to repaint). */
+  /** Add a 1 GiB bank at 2 GiB, so that 4K layouts hold a PUD block (slow to repaint). */
   readonly large?: boolean;
 }
 
@@ -32,8 +32,11 @@ const bankArb: fc.Arbitrary<{ gapMiB: number; sizeMiB: number }> = fc.record({
   sizeMiB: fc.integer({ min: 40, max: 160 }),
 });
 
-/** The 1 GiB first bank of a `large` configuration. */
-const GIB_BANK = { gapMiB: 0, sizeMiB: 1024 };
+/**
+ * The second bank of a `large` configuration: 1 GiB at 2 GiB (a gap of -1 means "at the next
+ * 1 GiB boundary"), clear of the kernel image, so that 4K layouts hold a whole PUD block.
+ */
+const GIB_BANK = { gapMiB: -1, sizeMiB: 1024 };
 
 /**
  * Builds a memblock layout from generated banks: the first bank at 1 GiB (plus a page-aligned
@@ -46,7 +49,7 @@ function layout(
 ): MemblockLayout {
   let base = G + BigInt(firstOffsetPages) * 0x10000n;
   const out = banks.map((b, i) => {
-    if (i > 0) base += BigInt(b.gapMiB) * M;
+    if (i > 0) base = b.gapMiB < 0 ? ((base + G - 1n) / G) * G : base + BigInt(b.gapMiB) * M;
     const bank = { base, size: BigInt(b.sizeMiB) * M };
     base += bank.size;
     return bank;
@@ -69,9 +72,7 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
     .record({
       granule: fc.constantFrom<GranuleName>(...(c.granules ?? ['4K', '16K', '64K'])),
       variant: fc.constantFrom<Variant>(...(c.variants ?? ['v7.1', 'v6.18', 'prealloc'])),
-      banks: large
-        ? fc.array(bankArb, { maxLength: 1 }).map((rest) => [GIB_BANK, ...rest])
-        : fc.array(bankArb, { minLength: 1, maxLength: 3 }),
+      banks: large ? bankArb.map((first) => [first, GIB_BANK]) : fc.array(bankArb, { minLength: 1, maxLength: 3 }),
       firstOffsetPages: large
         ? fc.constant(0)
         : fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }) }),

@@ -7,6 +7,8 @@
 import fc from 'fast-check';
 import type { CpuId, SutConfig, SutFactory } from '../../impl/index.ts';
 import { configArb } from '../arbitraries/config.ts';
+import type { Burst } from '../arbitraries/schedule.ts';
+import { describeSchedule, expandSchedule, scheduleArb } from '../arbitraries/schedule.ts';
 import { describeConfig } from '../arbitraries/config.ts';
 import { violationReport } from '../harness/violationReport.ts';
 import { boot } from '../harness/boot.ts';
@@ -22,7 +24,7 @@ export interface SequenceInput {
   /** Operations after the early secondaries are up, before capabilities are finalised. */
   readonly preFinal: readonly OpStep[];
   /** Choices of CPU inside the finalisation's stop_machine(). */
-  readonly finalSchedule: readonly number[];
+  readonly finalSchedule: readonly Burst[];
   readonly steps: readonly OpStep[];
 }
 
@@ -36,7 +38,7 @@ export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<Seq
     config: configArb({ maxCpus: 3, ...(secondariesNoabort === undefined ? {} : { secondariesNoabort }) }),
     lateMask: fc.nat({ max: 3 }),
     preFinal: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: opStepsArb }),
-    finalSchedule: fc.array(fc.nat({ max: 3 }), { maxLength: 64 }),
+    finalSchedule: scheduleArb(),
     steps: opStepsArb,
   });
 }
@@ -53,7 +55,7 @@ export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
     .slice(1)
     .filter((_c, i) => (input.lateMask & (1 << i)) !== 0)
     .map((c) => c.id);
-  boot(run, late, { preFinal: (r) => runSteps(r, input.preFinal), finalSchedule: input.finalSchedule });
+  boot(run, late, { preFinal: (r) => runSteps(r, input.preFinal), finalSchedule: expandSchedule(input.finalSchedule) });
   runSteps(run, input.steps);
   return run;
 }
@@ -78,7 +80,7 @@ export function sequenceReport(input: SequenceInput, run: JudgedRun, propertyId:
     violationReport(run, propertyId).trimStart(),
     `configuration: ${describeConfig(input.config)} late=${input.lateMask}`,
     ...(pre.length > 0 ? ['steps before finalisation:', ...pre] : []),
-    `finalisation schedule: [${input.finalSchedule.join(', ')}]`,
+    `finalisation schedule (task × steps): ${describeSchedule(input.finalSchedule)}`,
     'steps after boot:',
     ...steps,
   ].join('\n');

@@ -85,10 +85,12 @@ export class JudgedRun {
     const events = this.m.events;
     for (; this.fed < events.length; this.fed++) {
       const e = events[this.fed];
-      if (e === undefined || this.violation !== undefined) continue;
+      if (e === undefined) continue;
+      // The model keeps following the SUT after a violation (its view of the tables stays true);
+      // the first violation is the one reported.
       const v = step(this.model, toModelEvent(e));
-      if (v !== undefined) this.violation = { violation: v, during, line: eventToJson(e) };
-      else {
+      if (v !== undefined) this.violation ??= { violation: v, during, line: eventToJson(e) };
+      else if (this.violation === undefined) {
         if (this.recentEvents.length === RECENT) this.recentEvents.shift();
         this.recentEvents.push(e);
       }

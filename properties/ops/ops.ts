@@ -7,6 +7,8 @@
  */
 import fc from 'fast-check';
 import type { CpuId, KGen, SutConfig, Task } from '../../impl/index.ts';
+import type { Burst } from '../arbitraries/schedule.ts';
+import { expandSchedule, scheduleArb } from '../arbitraries/schedule.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START } from '../harness/leaves.ts';
 
@@ -21,7 +23,7 @@ export type Op =
 /** A step of a sequence: one operation on one CPU, or two interleaved. */
 export type OpStep =
   | { readonly kind: 'one'; readonly op: Op; readonly cpu: number }
-  | { readonly kind: 'pair'; readonly a: Op; readonly b: Op; readonly schedule: readonly number[] };
+  | { readonly kind: 'pair'; readonly a: Op; readonly b: Op; readonly schedule: readonly Burst[] };
 
 const pick = fc.integer({ min: 0, max: 9999 });
 
@@ -62,7 +64,7 @@ export const opStepsArb: fc.Arbitrary<OpStep[]> = fc.array(
         kind: fc.constant('pair' as const),
         a: opArb,
         b: opArb,
-        schedule: fc.array(fc.nat({ max: 3 }), { maxLength: 400 }),
+        schedule: scheduleArb(),
       }),
     },
   ),
@@ -180,7 +182,7 @@ export function runSteps(run: JudgedRun, steps: readonly OpStep[]): void {
         { cpu: a, gen: opGen(run, s.a, a), label: `${describeOp(s.a)} [cpu${a}]` },
         { cpu: b, gen: opGen(run, s.b, b), label: `${describeOp(s.b)} [cpu${b}]` },
       ];
-      run.interleave(tasks, s.schedule);
+      run.interleave(tasks, expandSchedule(s.schedule));
     }
   }
 }

@@ -8,6 +8,8 @@
 import fc from 'fast-check';
 import type { SutConfig } from '../../impl/index.ts';
 import { BIT } from '../../model/arch/descriptor.ts';
+import { NO_LIMITS, forEachLeaf } from '../../model/arch/walk.ts';
+import type { MachineState } from '../../model/step.ts';
 import { describeShape } from '../../model/bbm/change.ts';
 import { configArb, describeConfig } from '../arbitraries/config.ts';
 import { boot } from '../harness/boot.ts';
@@ -21,13 +23,23 @@ import { runSplit, splitInputArb } from './splitCase.ts';
 /** `split.hierarchical-pxn`. */
 export const hierarchicalPxn: PropertyDef<SplitInput> = {
   id: 'split.hierarchical-pxn',
-  claim: 'every linear-map leaf keeps PXN and UXN in its own bits after a split, whatever the tables above say',
+  claim:
+    'every linear-map leaf keeps PXN and UXN in its own bits after a split, and every table a split creates gets TABLE_PXN, whatever the tables above say',
   invariants: 'kernel §8 inv. 4; split_pmd()/split_pud() copy pgprot',
   arb: splitInputArb,
   numRuns: 30,
   check: (input, sut) => {
-    const o = runSplit(input, sut);
+    const o = runSplit(input, sut, (run) => tableEntries(run.model));
     const pxn = 1 << (BIT.PXN - 32);
+    const pxnTable = 1 << (BIT.PXNTable - 32);
+    const before = o.extra as Map<number, number>;
+    for (const [pa, hi] of tableEntries(o.run.model)) {
+      if (before.get(pa) === hi || (hi & pxnTable) !== 0) continue;
+      throw new PropertyFailure(
+        `split_kernel_leaf_mapping(0x${o.start.toString(16)}, 0x${o.end.toString(16)}) = ${o.ret} on ${describeConfig(o.run.config)}\n` +
+          `the table descriptor the split wrote at PA 0x${pa.toString(16)} lacks PXNTable: split_pmd()/split_pud() must mirror the block's PXN (PMD_TABLE_PXN)`,
+      );
+    }
     const uxn = 1 << (BIT.UXN - 32);
     for (const l of leavesIn(o.run.model, LINEAR_START, LINEAR_END)) {
       if ((l.hi & pxn) === 0 || (l.hi & uxn) === 0) {
@@ -39,6 +51,18 @@ export const hierarchicalPxn: PropertyDef<SplitInput> = {
     }
   },
 };
+
+/** The bits[63:32] of every table descriptor of the linear map, by entry PA. */
+function tableEntries(state: MachineState): Map<number, number> {
+  const out = new Map<number, number>();
+  forEachLeaf(state.geo, state.mem, state.root, 0, 0, Number(LINEAR_END - LINEAR_START), NO_LIMITS, {
+    leaf: () => undefined,
+    table: (page) => {
+      if (page.parent !== null) out.set(page.parent.pa + 8 * page.parentIndex, page.parent.hi[page.parentIndex] ?? 0);
+    },
+  });
+  return out;
+}
 
 /** The input of the atomic-caller property: a configuration whose linear map is PTE-mapped or has a KFENCE pool. */
 export interface AtomicInput {

@@ -13,7 +13,10 @@ import type { LeafEntry } from '../../model/arch/walk.ts';
 import { configArb } from '../arbitraries/config.ts';
 import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
-import { LINEAR_END, LINEAR_START, leavesIn } from '../harness/leaves.ts';
+import { LINEAR_END, LINEAR_START, leavesIn, naturalSpans } from '../harness/leaves.ts';
+
+/** `KFENCE_POOL_SIZE` in pages: `(CONFIG_KFENCE_NUM_OBJECTS + 1) * 2` with the default 255 objects. */
+const KFENCE_POOL_PAGES = 512n;
 
 /** The generated input: a configuration and how to place the range on the booted layout. */
 export interface SplitInput {
@@ -22,16 +25,23 @@ export interface SplitInput {
   readonly run: number;
   readonly at: number;
   readonly pages: number;
-  readonly flavour: 'aligned' | 'unaligned' | 'hole';
+  readonly flavour: 'aligned' | 'block' | 'unaligned' | 'hole';
+  /** For `block`: which natural span (block, contiguous group, page) start and end align to. */
+  readonly span: number;
 }
 
 /** The input arbitrary (noabort CPUs only, so that no repaint happens). */
 export const splitInputArb: fc.Arbitrary<SplitInput> = fc.record({
-  config: configArb({ secondariesNoabort: true, maxCpus: 2 }),
+  // Large layouts are cheap here (no repaint) and give 4K its 1 GiB PUD blocks.
+  config: fc.oneof(
+    configArb({ secondariesNoabort: true, maxCpus: 2 }),
+    configArb({ secondariesNoabort: true, maxCpus: 2, large: true }),
+  ),
   run: fc.nat(),
   at: fc.integer({ min: 0, max: 999 }),
   pages: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 600 })),
-  flavour: fc.constantFrom<SplitInput['flavour']>('aligned', 'aligned', 'aligned', 'unaligned', 'hole'),
+  flavour: fc.constantFrom<SplitInput['flavour']>('aligned', 'aligned', 'block', 'block', 'unaligned', 'hole'),
+  span: fc.nat({ max: 4 }),
 });
 
 /** What one experiment observed. */
@@ -44,20 +54,26 @@ export interface SplitOutcome {
   readonly leavesAfter: readonly LeafEntry[];
   readonly translationBefore: readonly Maplet[];
   readonly translationAfter: readonly Maplet[];
+  /** Whatever the caller's `before` hook observed just before the split. */
+  readonly extra: unknown;
 }
 
 /**
  * Runs one experiment.
  * @param input - the generated input
  * @param sut - the implementation
+ * @param before - an extra observation made just before the split
  * @returns the observations
  */
-export function runSplit(input: SplitInput, sut: SutFactory): SplitOutcome {
+export function runSplit(input: SplitInput, sut: SutFactory, before?: (run: JudgedRun) => unknown): SplitOutcome {
   const run = new JudgedRun(input.config, sut);
   boot(run);
   const page = BigInt(run.model.geo.pageSize);
   const mapped = run.interp(LINEAR_START, LINEAR_END);
-  const chosen = mapped[input.run % Math.max(1, mapped.length)];
+  // Half the time, aim at a run of the largest leaves: that is where the levels are.
+  const largest = mapped.reduce((m, x) => (x.leafSize > m ? x.leafSize : m), 0n);
+  const pool = input.run % 2 === 0 ? mapped.filter((m) => m.leafSize === largest) : mapped;
+  const chosen = pool[Math.floor(input.run / 2) % Math.max(1, pool.length)];
   let start: bigint;
   if (chosen === undefined || input.flavour === 'hole') {
     const last = mapped[mapped.length - 1];
@@ -67,9 +83,23 @@ export function runSplit(input: SplitInput, sut: SutFactory): SplitOutcome {
     start = chosen.va + offset * page;
   }
   if (input.flavour === 'unaligned') start += page / 2n;
-  const end = start + BigInt(input.pages) * page;
+  let end = start + BigInt(input.pages) * page;
+  if (input.flavour === 'block' && chosen !== undefined) {
+    // Boundaries on a natural span smaller than the leaf (2M inside a 32M group, 64K inside a
+    // 2M block…): the cases where the split must skip a level.
+    const spans = naturalSpans(run.model).filter((x) => BigInt(x) < chosen.leafSize || chosen.contiguous);
+    const s = BigInt(spans[input.span % Math.max(1, spans.length)] ?? run.model.geo.pageSize);
+    start -= (start - LINEAR_START) % s;
+    end = start + BigInt(input.pages % 3) * s + (input.pages % 2 === 0 ? s : page);
+  }
+  // Precondition of the kernel: a range that starts in the KFENCE pool stays in it (the early exit
+  // tests is_kfence_address(start) only), so such a range is cut at the pool's end.
+  const kfence = run.ops.inspect().kfence_pool_va;
+  const poolEnd = kfence === null ? 0n : kfence + KFENCE_POOL_PAGES * page;
+  if (kfence !== null && start >= kfence && start < poolEnd && end > poolEnd) end = poolEnd;
   const leavesBefore = leavesIn(run.model, LINEAR_START, LINEAR_END);
   const translationBefore = translationOnly(mapped);
+  const extra = before?.(run);
   const ret = run.run(
     `split_kernel_leaf_mapping(0x${start.toString(16)}, 0x${end.toString(16)})`,
     run.ops.split_kernel_leaf_mapping(start, end),
@@ -83,5 +113,6 @@ export function runSplit(input: SplitInput, sut: SutFactory): SplitOutcome {
     leavesAfter: leavesIn(run.model, LINEAR_START, LINEAR_END),
     translationBefore,
     translationAfter: translationOnly(run.interp(LINEAR_START, LINEAR_END)),
+    extra,
   };
 }
