@@ -22,6 +22,7 @@ import { createSut as repaintEarlyRelease } from './repaint-early-release.ts';
 import { createSut as repaintNoWait } from './repaint-no-wait.ts';
 import { createSut as repaintToCont } from './repaint-to-cont.ts';
 import { createSut as singlePageMoreAligned } from './single-page-more-aligned.ts';
+import { createSut as splitPmdBreakBeforeAlloc } from './split-pmd-break-before-alloc.ts';
 import { createSut as splitPmdDropPxn } from './split-pmd-drop-pxn.ts';
 import { createSut as splitPmdDropTablePxn } from './split-pmd-drop-table-pxn.ts';
 import { createSut as splitPmdKeepsCont } from './split-pmd-keeps-cont.ts';
@@ -132,6 +133,15 @@ export const MUTANTS: readonly Mutant[] = [
       'mmu.c split_pmd(): `if (pgprot_val(prot) & PMD_SECT_PXN) tableprot |= PMD_TABLE_PXN;` dropped; invisible in the translation (leaves keep PXN), only the raw table bits show it (kernel §8 inv. 4)',
     expectedKiller: 'split.hierarchical-pxn',
     createSut: splitPmdDropTablePxn,
+  },
+  {
+    id: 'split-pmd-break-before-alloc',
+    description:
+      'split_pmd() invalidates the live block before allocating the PTE table and returns -ENOMEM with it invalid',
+    story:
+      'mmu.c split_pmd(): a break-before-make step added in the wrong place; the faithful split allocates before touching anything (kernel §4, §8 inv. 18), so a failed allocation leaves 2M of the linear map unmapped',
+    expectedKiller: 'errors.no-damage',
+    createSut: splitPmdBreakBeforeAlloc,
   },
   {
     id: 'split-pmd-no-dsb',
