@@ -6,7 +6,15 @@
  * Layer: properties/arbitraries.
  */
 import fc from 'fast-check';
-import type { CpuSpec, GranuleName, KfenceMode, MemblockLayout, SutConfig, Variant } from '../../impl/index.ts';
+import type {
+  CpuSpec,
+  GranuleName,
+  KfenceMode,
+  MemblockLayout,
+  RodataMode,
+  SutConfig,
+  Variant,
+} from '../../impl/index.ts';
 
 const M = 1n << 20n;
 const G = 1n << 30n;
@@ -80,6 +88,16 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
         maxLength: Math.max(0, (c.maxCpus ?? 4) - 1),
       }),
       kfence: fc.constantFrom<KfenceMode>('off', 'early', 'late'),
+      // rodata=full is the default and the case the code exists for; the others are rarer.
+      rodata: fc.oneof(
+        { weight: 6, arbitrary: fc.constant<RodataMode>('full') },
+        { weight: 1, arbitrary: fc.constantFrom<RodataMode>('on', 'noalias', 'off') },
+      ),
+      debug_pagealloc: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(false) },
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
+      realm: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       preempt_rt: c.preemptRt === undefined ? fc.boolean() : fc.constant(c.preemptRt),
     })
     .map((r): SutConfig => {
@@ -92,10 +110,10 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
         granule: r.granule,
         variant: r.variant,
         preempt_rt: r.preempt_rt,
-        rodata: 'full',
-        debug_pagealloc: false,
+        rodata: r.rodata,
+        debug_pagealloc: r.debug_pagealloc,
         kfence: r.kfence,
-        realm: false,
+        realm: r.realm,
         memblock: layout(r.banks, r.firstOffsetPages, r.kfence),
         cpus,
       };
@@ -110,5 +128,6 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
 export function describeConfig(cfg: SutConfig): string {
   const cpus = cfg.cpus.map((c) => `${c.id}:L${c.bbm}${c.noabort ? 'na' : ''}`).join(',');
   const banks = cfg.memblock.banks.map((b) => `0x${b.base.toString(16)}+${b.size / M}M`).join(',');
-  return `${cfg.granule} ${cfg.variant}${cfg.preempt_rt ? ' PREEMPT_RT' : ''} cpus=[${cpus}] banks=[${banks}] kfence=${cfg.kfence}`;
+  const knobs = `${cfg.rodata === 'full' ? '' : ` rodata=${cfg.rodata}`}${cfg.debug_pagealloc ? ' debug_pagealloc' : ''}${cfg.realm ? ' realm' : ''}`;
+  return `${cfg.granule} ${cfg.variant}${cfg.preempt_rt ? ' PREEMPT_RT' : ''} cpus=[${cpus}] banks=[${banks}] kfence=${cfg.kfence}${knobs}`;
 }

@@ -34,13 +34,21 @@ export interface SequenceInput {
  * @returns the arbitrary
  */
 export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<SequenceInput> {
-  return fc.record({
-    config: configArb({ maxCpus: 3, ...(secondariesNoabort === undefined ? {} : { secondariesNoabort }) }),
-    lateMask: fc.nat({ max: 3 }),
-    preFinal: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: opStepsArb }),
-    finalSchedule: scheduleArb(),
-    steps: opStepsArb,
-  });
+  return configArb({ maxCpus: 3, ...(secondariesNoabort === undefined ? {} : { secondariesNoabort }) }).chain(
+    (config) =>
+      fc.record({
+        config: fc.constant(config),
+        lateMask: fc.nat({ max: 3 }),
+        // v6.18 refuses every split before finalisation, so a permission change there partly
+        // repaints contiguous groups: the known bug f12b435de2f2 fixed (see sequenceCase.witness.test.ts).
+        preFinal:
+          config.variant === 'v6.18'
+            ? fc.constant([])
+            : fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: opStepsArb }),
+        finalSchedule: scheduleArb(),
+        steps: opStepsArb,
+      }),
+  );
 }
 
 /**

@@ -48,7 +48,10 @@ export const validRoundtrip: PropertyDef<RoundtripInput> = {
     const run = new JudgedRun(input.config, sut);
     boot(run);
     const page = BigInt(run.model.geo.pageSize);
-    const leaves = leavesIn(run.model, LINEAR_START, LINEAR_END).filter((l) => l.va === l.spanVa || l.contiguous === 0);
+    const all = leavesIn(run.model, LINEAR_START, LINEAR_END).filter((x) => x.va === x.spanVa || x.contiguous === 0);
+    // Whole leaves are aimed at blocks when there are any: the case 15bfba1ad77f fixed.
+    const blocks = all.filter((x) => x.level < 3);
+    const leaves = input.whole && blocks.length > 0 ? blocks : all;
     const l = leaves[input.leaf % Math.max(1, leaves.length)];
     if (l === undefined) return;
     const addr = LINEAR_START + BigInt(l.va);

@@ -35,13 +35,13 @@ export const splitInputArb: fc.Arbitrary<SplitInput> = fc.record({
   // Large layouts are cheap here (no repaint) and give 4K its 1 GiB PUD blocks.
   config: fc.oneof(
     configArb({ secondariesNoabort: true, maxCpus: 2 }),
-    configArb({ secondariesNoabort: true, maxCpus: 2, large: true }),
+    configArb({ secondariesNoabort: true, maxCpus: 2, large: true, granules: ['4K', '4K', '16K', '64K'] }),
   ),
   run: fc.nat(),
   at: fc.integer({ min: 0, max: 999 }),
   pages: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 600 })),
-  flavour: fc.constantFrom<SplitInput['flavour']>('aligned', 'aligned', 'block', 'block', 'unaligned', 'hole'),
-  span: fc.nat({ max: 4 }),
+  flavour: fc.constantFrom<SplitInput['flavour']>('aligned', 'aligned', 'block', 'block', 'block', 'unaligned', 'hole'),
+  span: fc.nat({ max: 5 }),
 });
 
 /** What one experiment observed. */
@@ -54,6 +54,8 @@ export interface SplitOutcome {
   readonly leavesAfter: readonly LeafEntry[];
   readonly translationBefore: readonly Maplet[];
   readonly translationAfter: readonly Maplet[];
+  /** The kernel's `linear_map_requires_bbml2`: whether on-demand splits are meant to happen. */
+  readonly requiresBbml2: boolean;
   /** Whatever the caller's `before` hook observed just before the split. */
   readonly extra: unknown;
 }
@@ -70,10 +72,12 @@ export function runSplit(input: SplitInput, sut: SutFactory, before?: (run: Judg
   boot(run);
   const page = BigInt(run.model.geo.pageSize);
   const mapped = run.interp(LINEAR_START, LINEAR_END);
-  // Half the time, aim at a run of the largest leaves: that is where the levels are.
-  const largest = mapped.reduce((m, x) => (x.leafSize > m ? x.leafSize : m), 0n);
-  const pool = input.run % 2 === 0 ? mapped.filter((m) => m.leafSize === largest) : mapped;
-  const chosen = pool[Math.floor(input.run / 2) % Math.max(1, pool.length)];
+  // Aim at each shape (leaf size and contiguity) equally often: PUD blocks, contiguous PMD
+  // groups, PMD blocks, contiguous PTE groups and pages are all where the levels are.
+  const shapes = [...new Set(mapped.map((m) => `${m.leafSize}:${m.contiguous}`))];
+  const shape = shapes[input.run % Math.max(1, shapes.length)];
+  const pool = mapped.filter((m) => `${m.leafSize}:${m.contiguous}` === shape);
+  const chosen = pool[Math.floor(input.run / Math.max(1, shapes.length)) % Math.max(1, pool.length)];
   let start: bigint;
   if (chosen === undefined || input.flavour === 'hole') {
     const last = mapped[mapped.length - 1];
@@ -87,8 +91,12 @@ export function runSplit(input: SplitInput, sut: SutFactory, before?: (run: Judg
   if (input.flavour === 'block' && chosen !== undefined) {
     // Boundaries on a natural span smaller than the leaf (2M inside a 32M group, 64K inside a
     // 2M block…): the cases where the split must skip a level.
-    const spans = naturalSpans(run.model).filter((x) => BigInt(x) < chosen.leafSize || chosen.contiguous);
-    const s = BigInt(spans[input.span % Math.max(1, spans.length)] ?? run.model.geo.pageSize);
+    const groupEntries = chosen.contiguous ? (run.model.geo.contEntries[chosen.level] ?? 1) : 1;
+    const tlbSpan = chosen.leafSize * BigInt(groupEntries);
+    const spans = naturalSpans(run.model).filter((x) => BigInt(x) < tlbSpan);
+    // Half the time the next level down (a PMD boundary inside a contiguous PMD group, …).
+    const pickAt = input.span % 2 === 0 ? 0 : input.span;
+    const s = BigInt(spans[pickAt % Math.max(1, spans.length)] ?? run.model.geo.pageSize);
     start -= (start - LINEAR_START) % s;
     end = start + BigInt(input.pages % 3) * s + (input.pages % 2 === 0 ? s : page);
   }
@@ -114,5 +122,6 @@ export function runSplit(input: SplitInput, sut: SutFactory, before?: (run: Judg
     translationBefore,
     translationAfter: translationOnly(run.interp(LINEAR_START, LINEAR_END)),
     extra,
+    requiresBbml2: run.ops.inspect().linear_map_requires_bbml2,
   };
 }
