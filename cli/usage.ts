@@ -20,7 +20,9 @@ commands:
   check-trace FILE|-   replay a bbm-trace/1 trace on the model (exit 0 ok, 1 violation, 2 bad input)
   verify [options]     run every property against the SUT (alias: run)
       --sut PATH       a module exporting a SutFactory (default: the bundled port; env BBM_SUT)
-      --runs N         runs per property (default: each property's own)
+      --runs N         runs per property (default: 3 × each property's CI budget, ~1 min)
+      --variant V[,V]  only configurations of these kernel variants (v7.1, v6.18, prealloc)
+      --granule G[,G]  only these granules (4K, 16K, 64K)
       --time S         time budget per property in seconds
       --seed N         fast-check seed (default 20261125; env BBM_SEED)
       --only ID[,ID]   only these properties

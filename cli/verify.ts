@@ -13,6 +13,9 @@ import type { SutFactory } from '../impl/index.ts';
 import type { CommandResult } from './checkTrace.ts';
 import { UsageError } from './usage.ts';
 
+/** How many times each property's CI budget `verify` runs by default. */
+const VERIFY_BUDGET = 3;
+
 /** The fixed default seed (the same as the vitest setup's). */
 export const VERIFY_SEED = 20261125;
 
@@ -23,6 +26,14 @@ interface Flags {
   seed: number;
   only: string[];
   path?: string;
+}
+
+/** Checks a comma list against the allowed words. */
+function oneOf(v: string, allowed: readonly string[], flag: string): string {
+  for (const x of v.split(','))
+    if (!allowed.includes(x))
+      throw new UsageError(`verify: ${flag} takes ${allowed.join(', ')}; got ${JSON.stringify(x)}`);
+  return v;
 }
 
 function parseFlags(args: readonly string[]): Flags {
@@ -48,6 +59,8 @@ function parseFlags(args: readonly string[]): Flags {
     else if (a === '--seed') flags.seed = int(value(), '--seed');
     else if (a === '--only') flags.only.push(...value().split(','));
     else if (a === '--path') flags.path = value();
+    else if (a === '--variant') process.env['BBM_VARIANTS'] = oneOf(value(), ['v7.1', 'v6.18', 'prealloc'], a);
+    else if (a === '--granule') process.env['BBM_GRANULES'] = oneOf(value(), ['4K', '16K', '64K'], a);
     else throw new UsageError(`verify: unknown option ${JSON.stringify(a)}`);
   }
   for (const id of flags.only) {
@@ -84,7 +97,8 @@ export async function runVerify(args: readonly string[]): Promise<CommandResult>
   for (const p of selected) {
     const r = verifyProperty(p, sut, {
       seed: flags.seed,
-      ...(flags.runs === undefined ? {} : { runs: flags.runs }),
+      // The default budget of verify is three times the CI budget of the vitest suites (~1 min).
+      runs: flags.runs ?? p.numRuns * VERIFY_BUDGET,
       ...(flags.timeMs === undefined ? {} : { timeMs: flags.timeMs }),
       ...(flags.path === undefined ? {} : { path: flags.path }),
     });

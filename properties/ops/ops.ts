@@ -72,19 +72,41 @@ export const opStepsArb: fc.Arbitrary<OpStep[]> = fc.array(
 );
 
 /**
- * The physical address of RAM page number `p` (modulo the RAM size), page aligned.
+ * The physical address of buddy page number `p` (modulo the number of such pages): RAM outside
+ * the kernel image and the KFENCE pool, as vmalloc() and the direct-map users get them (their
+ * precondition: the image and the pool are never handed out by the page allocator).
  * @param cfg - the configuration
  * @param p - a pick
  * @param pageSize - the granule's page size
  * @returns a PA inside a bank
  */
 export function ramPage(cfg: SutConfig, p: number, pageSize: bigint): bigint {
-  const total = cfg.memblock.banks.reduce((n, b) => n + b.size / pageSize, 0n);
-  let i = BigInt(p) % (total === 0n ? 1n : total);
+  const { kernel, kfence_pool } = cfg.memblock;
+  const reserved: [bigint, bigint][] = [[kernel.text, kernel.end]];
+  if (kfence_pool !== undefined) reserved.push([kfence_pool, kfence_pool + 512n * pageSize]);
+  const free = (pa: bigint): boolean => !reserved.some(([a, b]) => pa + pageSize > a && pa < b);
+  const pages: [bigint, bigint][] = [];
+  let total = 0n;
   for (const b of cfg.memblock.banks) {
-    const n = b.size / pageSize;
-    if (i < n) return b.base + ((i * pageSize + pageSize - 1n) / pageSize) * pageSize;
-    i -= n;
+    const first = ((b.base + pageSize - 1n) / pageSize) * pageSize;
+    const n = (b.base + b.size - first) / pageSize;
+    if (n > 0n) {
+      pages.push([first, n]);
+      total += n;
+    }
+  }
+  if (total === 0n) return cfg.memblock.banks[0]?.base ?? 0n;
+  // Walk forward from the pick to the first free page (the reserved ranges are small).
+  for (let tries = 0n, i = BigInt(p) % total; tries < total; tries++, i = (i + 1n) % total) {
+    let k = i;
+    for (const [first, n] of pages) {
+      if (k < n) {
+        const pa = first + k * pageSize;
+        if (free(pa)) return pa;
+        break;
+      }
+      k -= n;
+    }
   }
   return cfg.memblock.banks[0]?.base ?? 0n;
 }
