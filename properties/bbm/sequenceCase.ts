@@ -15,6 +15,8 @@ import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import type { OpStep } from '../ops/ops.ts';
 import { describeOp, opStepsArb, runSteps } from '../ops/ops.ts';
+import { commandsArb } from '../commands/commands.ts';
+import type { KernelCommand } from '../commands/systemModel.ts';
 
 /** The generated input. */
 export interface SequenceInput {
@@ -25,7 +27,8 @@ export interface SequenceInput {
   readonly preFinal: readonly OpStep[];
   /** Choices of CPU inside the finalisation's stop_machine(). */
   readonly finalSchedule: readonly Burst[];
-  readonly steps: readonly OpStep[];
+  /** Kernel commands after boot (fast-check model-based commands). */
+  readonly steps: Iterable<KernelCommand>;
 }
 
 /**
@@ -46,7 +49,7 @@ export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<Seq
             ? fc.constant([])
             : fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: opStepsArb }),
         finalSchedule: scheduleArb(),
-        steps: opStepsArb,
+        steps: commandsArb,
       }),
   );
 }
@@ -64,7 +67,7 @@ export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
     .filter((_c, i) => (input.lateMask & (1 << i)) !== 0)
     .map((c) => c.id);
   boot(run, late, { preFinal: (r) => runSteps(r, input.preFinal), finalSchedule: expandSchedule(input.finalSchedule) });
-  runSteps(run, input.steps);
+  fc.modelRun(() => ({ model: { violated: run.violation !== undefined }, real: run }), input.steps);
   return run;
 }
 
@@ -83,7 +86,7 @@ export function sequenceReport(input: SequenceInput, run: JudgedRun, propertyId:
       ? `  ${i + 1}. ${describeOp(s.op)} on cpu index ${s.cpu}`
       : `  ${i + 1}. ${describeOp(s.a)} ∥ ${describeOp(s.b)}`;
   const pre = input.preFinal.map(describe);
-  const steps = input.steps.map(describe);
+  const steps = [...input.steps].map((c, i) => `  ${i + 1}. ${String(c)}`);
   return [
     violationReport(run, propertyId).trimStart(),
     `configuration: ${describeConfig(input.config)} late=${input.lateMask}`,

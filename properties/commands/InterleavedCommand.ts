@@ -1,0 +1,50 @@
+/**
+ * Command: two kernel operations on two CPUs, interleaved at every primitive by a drawn burst
+ * schedule ("cpu A for 700 steps, then cpu B for 3, …").
+ *
+ * Layer: properties/commands.
+ */
+import type { Task } from '../../impl/index.ts';
+import type { Burst } from '../arbitraries/schedule.ts';
+import { describeSchedule, expandSchedule } from '../arbitraries/schedule.ts';
+import type { JudgedRun } from '../harness/judgedRun.ts';
+import type { Op } from '../ops/ops.ts';
+import { describeOp, opGen } from '../ops/ops.ts';
+import type { KernelCommand, SystemModel } from './systemModel.ts';
+
+/** Two operations at once. */
+export class InterleavedCommand implements KernelCommand {
+  /**
+   * @param a - the operation of the first online CPU
+   * @param b - the operation of the second online CPU
+   * @param schedule - the bursts
+   */
+  constructor(
+    readonly a: Op,
+    readonly b: Op,
+    readonly schedule: readonly Burst[],
+  ) {}
+
+  /** @returns whether the command may run (not after a violation) */
+  check(m: Readonly<SystemModel>): boolean {
+    return !m.violated;
+  }
+
+  /** Runs both operations interleaved and records whether the model saw a violation. */
+  run(m: SystemModel, run: JudgedRun): void {
+    const online = run.m.onlineCpus();
+    const ca = online[0] ?? 0;
+    const cb = online[1 % online.length] ?? 0;
+    const tasks: Task[] = [
+      { cpu: ca, gen: opGen(run, this.a, ca), label: `${describeOp(this.a)} [cpu${ca}]` },
+      { cpu: cb, gen: opGen(run, this.b, cb), label: `${describeOp(this.b)} [cpu${cb}]` },
+    ];
+    run.interleave(tasks, expandSchedule(this.schedule));
+    m.violated = run.violation !== undefined;
+  }
+
+  /** @returns call syntax a reader can paste into a report */
+  toString(): string {
+    return `${describeOp(this.a)} ∥ ${describeOp(this.b)} with schedule ${describeSchedule(this.schedule)}`;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The command arbitrary: sequences of kernel commands for fast-check's model-based runner
+ * (`fc.commands` + `fc.modelRun`), with its command-aware shrinker and `replayPath`.
+ *
+ * Layer: properties/commands.
+ */
+import fc from 'fast-check';
+import { scheduleArb } from '../arbitraries/schedule.ts';
+import { opArb } from '../ops/ops.ts';
+import type { Op } from '../ops/ops.ts';
+import { DirectMapCommand } from './DirectMapCommand.ts';
+import { InterleavedCommand } from './InterleavedCommand.ts';
+import { KfenceInitPoolCommand } from './KfenceInitPoolCommand.ts';
+import { SetMemoryCommand } from './SetMemoryCommand.ts';
+import { SetMemoryValidCommand } from './SetMemoryValidCommand.ts';
+import { SplitCommand } from './SplitCommand.ts';
+import type { JudgedRun } from '../harness/judgedRun.ts';
+import type { KernelCommand, SystemModel } from './systemModel.ts';
+
+const cpu = fc.nat({ max: 3 });
+
+/**
+ * The command of one operation on one CPU.
+ * @param op - the operation
+ * @param c - online CPU index
+ * @returns the command
+ */
+function commandOf(op: Op, c: number): KernelCommand {
+  switch (op.kind) {
+    case 'split':
+      return new SplitCommand(op, c);
+    case 'set_memory':
+      return new SetMemoryCommand(op, c);
+    case 'set_memory_valid':
+      return new SetMemoryValidCommand(op, c);
+    case 'direct_map':
+      return new DirectMapCommand(op, c);
+    case 'kfence_late':
+      return new KfenceInitPoolCommand(op, c);
+  }
+}
+
+/** Sequences of up to six commands; one in four runs two operations interleaved. */
+export const commandsArb = fc.commands<SystemModel, JudgedRun>(
+  [
+    fc.tuple(opArb, cpu).map(([op, c]) => commandOf(op, c)),
+    fc.tuple(opArb, cpu).map(([op, c]) => commandOf(op, c)),
+    fc.tuple(opArb, cpu).map(([op, c]) => commandOf(op, c)),
+    fc.tuple(opArb, opArb, scheduleArb()).map(([a, b, s]) => new InterleavedCommand(a, b, s)),
+  ],
+  { maxCommands: 6 },
+);
