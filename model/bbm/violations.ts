@@ -21,7 +21,7 @@ export const VIOLATIONS = {
   /** C1/C3 — RNGLXZ, RJQQTC: a contiguous group misaligned, inconsistent or partly repainted. */
   'cont-misprogrammed': 'contiguous group is misprogrammed',
   /** T2 — `split_pmd()` publication order: a table linked before its entries were made visible by a DSB. */
-  'table-linked-before-init': 'table linked before its entries were made visible (missing DSB)',
+  'table-linked-before-init': 'table linked before its entries were written and made visible by a DSB',
   /** T1 — RRVJDB, ICFFVK: a table page freed while a walker or a walk cache may still reach it. */
   'table-freed-while-reachable': 'table page freed while it may still be walked',
   /** A store to memory that is not an allocated table page. */

@@ -269,6 +269,13 @@ function judgeLiveChange(
     const pieces: LeafEntry[] = [];
     collectLeaves(state, target, va, span, limitsBelow(page, newHi), pieces);
     mismatch = tableSideMismatch(oldLeaf, pieces, rule);
+    // An entry still zero was never written: the table is published before its entries (T2).
+    if (mismatch !== undefined && unwrittenAt(state, target, va, mismatch.va)) {
+      return {
+        code: 'table-linked-before-init',
+        detail: `the new table's entry for VA ${hexVA(state, mismatch.va)} is still zero: the table replaces a live block before its entries are written`,
+      };
+    }
   } else if (newLeaf !== undefined && oldChild !== undefined) {
     const pieces: LeafEntry[] = [];
     collectLeaves(state, oldChild, va, span, limitsBelow(page, page.hi[index] ?? 0), pieces);
@@ -368,6 +375,23 @@ function checkGroupsBelow(state: MachineState, table: TablePage, mixAllowed: boo
     found ??= checkGroupsBelow(state, child, mixAllowed);
   });
   return found;
+}
+
+/** Whether the entry that would map `va` under `table` (mapping from `tableVa`) is still zero. */
+function unwrittenAt(state: MachineState, table: TablePage, tableVa: number, va: number): boolean {
+  let page: TablePage | undefined = table;
+  let base = tableVa;
+  while (page !== undefined) {
+    const span = state.geo.entrySpan[page.level] ?? 1;
+    const i = Math.floor((va - base) / span);
+    const lo = page.lo[i] ?? 0;
+    const hi = page.hi[i] ?? 0;
+    if (lo === 0 && hi === 0) return true;
+    if (decodeDescriptorType(state.geo, lo, page.level) !== DescriptorType.Table) return false;
+    page = state.mem.pageOf(outputAddress(state.geo, lo, hi));
+    base += i * span;
+  }
+  return false;
 }
 
 /** The entry alone, without its contiguous span: compares two values of one descriptor field by field. */

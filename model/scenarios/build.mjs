@@ -28,7 +28,7 @@ const MESSAGES = {
   'non-identity-split': 'size change does not preserve the translation of every VA',
   'tlb-conflict': 'a CPU may hold conflicting TLB entries for one VA',
   'cont-misprogrammed': 'contiguous group is misprogrammed',
-  'table-linked-before-init': 'table linked before its entries were made visible (missing DSB)',
+  'table-linked-before-init': 'table linked before its entries were written and made visible by a DSB',
   'table-freed-while-reachable': 'table page freed while it may still be walked',
   'write-to-non-table': 'store to a page that is not an allocated table page',
   'bad-table-link': 'table descriptor does not link an unlinked table page of the next level',
@@ -1391,6 +1391,21 @@ scenario(
   't2-hotplug-subtree-no-dsb-4k',
   'The hot-add of `l0-hotplug-subtree-dsb-then-link-4k` without the DSB before linking the new PMD table into the live L1 table: the linked subtree (PMD table and the PTE table under it) holds stores not yet followed by a DSB (T2).',
   () => hotplugSubtree(new Trace({ cpus: L0x2 }), false),
+);
+
+scenario(
+  'bad',
+  't2-split-pmd-publish-empty-table-4k',
+  'Two noabort CPUs. A "split" that links the freshly allocated (zeroed) PTE table over the live 2M block first and fills it afterwards: the table is published before its entries are written, so every VA of the block faults or is refilled from nothing (T2, `split_pmd()` fills, then `dsb(ishst)`, then populates).',
+  () => {
+    const t = new Trace({ cpus: NOABORT2 });
+    base4k(t, { blocks: 2 });
+    t.alloc(0x80003000n, 3);
+    t.dsb(0, 'ishst');
+    t.link(0, L2_4K, 2, LM(pmdPA(1)), 0x80003000n, { pxnTable: true });
+    t.expect('table-linked-before-init');
+    return t;
+  },
 );
 
 scenario(
