@@ -37,6 +37,17 @@ describe('bbm-verify check-trace', () => {
     expect(r.stdout[0]).toContain('cpu 0  pa 0x0000000090000000');
   });
 
+  it('accepts a range TLBI size as a hex string or an integer', async () => {
+    const lines = [
+      HEADER,
+      '{"op":"tlbi","cpu":0,"kind":"rvaae1is","va":"0xffff000040000000","size":"0x200000"}',
+      '{"op":"tlbi","cpu":0,"kind":"rvaale1is","va":"0xffff000040000000","size":4096}',
+      '{"op":"dsb","cpu":0,"dom":"ish"}',
+    ];
+    const r = await runCli(['check-trace', file('range.jsonl', lines)], noStdin);
+    expect(r.stdout).toEqual(['ok: 3 events']);
+  });
+
   it('reads stdin for -', async () => {
     const r = await runCli(['check-trace', '-'], Readable.from([HEADER + '\n']));
     expect(r.stdout).toEqual(['ok: 0 events']);

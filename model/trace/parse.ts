@@ -174,7 +174,9 @@ function parseTLBI(o: Json): ModelEvent {
   }
   const va = vaField(o, 'va');
   if (!operands.size) return { op: 'tlbi', cpu, kind: k, va };
-  const size = hexField(o, 'size');
+  // The size is a hex string like every other quantity; a plain integer is accepted too.
+  const raw = o['size'];
+  const size = typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 ? BigInt(raw) : hexField(o, 'size');
   if (size === 0n) throw new TraceFormatError(`TLBI ${k} needs a non-zero "size"`);
   return { op: 'tlbi', cpu, kind: k, va, size };
 }
