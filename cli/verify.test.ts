@@ -32,6 +32,16 @@ describe('bbm-verify verify', () => {
     expect(r.stderr[0]).toMatch(/exports no SutFactory \(createSut or default export\)/);
   });
 
+  it('rejects a factory whose KernelOps lacks an operation', async () => {
+    const file = join(dir, 'half-a-sut.mjs');
+    writeFileSync(file, 'export const createSut = () => ({ name: "half", boot() {}, mem_init() {} });\n');
+    const r = await runCli(['verify', '--sut', file], noStdin);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([
+      `bbm-verify: SUT module ${file}: its KernelOps has no secondary_start_kernel() (see impl/CONTRACT.md)`,
+    ]);
+  });
+
   it('loads the second implementation through the contract and runs one property', async () => {
     const r = await runCli(
       ['verify', '--sut', 'impl/alt/minimal-split.ts', '--only', 'split.translation-preserved', '--runs', '3'],
