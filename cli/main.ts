@@ -6,6 +6,7 @@
  */
 import { runCheckTrace } from './checkTrace.ts';
 import type { CommandResult } from './checkTrace.ts';
+import { runCorpus } from './corpus.ts';
 import { runMutants } from './mutants.ts';
 import { runScenarios } from './scenarios.ts';
 import { runVerify } from './verify.ts';
@@ -28,6 +29,8 @@ export async function runCli(argv: readonly string[], stdin: NodeJS.ReadableStre
         return await runVerify(rest);
       case 'mutants':
         return await runMutants(rest);
+      case 'corpus':
+        return await runCorpus(rest);
       case 'scenarios':
         return await runScenarios(rest);
       case 'help':

@@ -29,6 +29,8 @@ commands:
       --path P         replay path of a counterexample (with --seed and --only)
   mutants [options]    the kill matrix: every seeded bug (impl/mutants) against the properties
       --full           run every cell (default: each mutant stops at its first kill)
+      --save-corpus    save each mutant's killing input under shrinks/corpus/
       --only ID[,ID]   only these mutants;  --seed N, --runs N as for verify
+  corpus [DIR]         replay the saved counterexamples (default shrinks/corpus) against their record
   scenarios [DIR]      check every golden scenario (default model/scenarios) against its .expected
   help                 print this text`;

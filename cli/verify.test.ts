@@ -1,6 +1,6 @@
 // bbm-verify verify as a user runs it: bad usage and a SUT module that does not meet the contract
 // give one line and exit 2; a good SUT module is loaded through the contract and judged.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,6 +9,18 @@ import { runCli } from './main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bbm-verify-'));
 const noStdin = Readable.from([]);
+
+describe('bbm-verify corpus', () => {
+  it('rejects a corrupt corpus file with one line and exit 2', async () => {
+    const corpus = join(dir, 'corpus', 'split.blocks-kept');
+    mkdirSync(corpus, { recursive: true });
+    writeFileSync(join(corpus, 'broken.json'), '{"name": "broken", ');
+    const r = await runCli(['corpus', join(dir, 'corpus')], noStdin);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(/broken\.json: not valid JSON/);
+  });
+});
 
 describe('bbm-verify verify', () => {
   it.each([

@@ -31,6 +31,8 @@ export interface PropertyResult {
   readonly failure?: string;
   /** Inputs tried before the first failure (for time-to-detect). */
   readonly runsToFailure?: number;
+  /** The shrunk failing input, for the corpus. */
+  readonly counterexample?: unknown;
 }
 
 /**
@@ -64,5 +66,6 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
     path: details.counterexamplePath ?? '',
     failure: `${text}\n(shrunk ${details.numShrinks} time(s))`,
     runsToFailure: details.numRuns,
+    counterexample: details.counterexample?.[0],
   };
 }

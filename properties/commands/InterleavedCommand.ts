@@ -10,7 +10,7 @@ import { describeSchedule, expandSchedule } from '../arbitraries/schedule.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
 import type { Op } from '../ops/ops.ts';
 import { describeOp, opGen } from '../ops/ops.ts';
-import type { KernelCommand, SystemModel } from './systemModel.ts';
+import type { CommandData, KernelCommand, SystemModel } from './systemModel.ts';
 
 /** Two operations at once. */
 export class InterleavedCommand implements KernelCommand {
@@ -41,6 +41,11 @@ export class InterleavedCommand implements KernelCommand {
     ];
     run.interleave(tasks, expandSchedule(this.schedule));
     m.violated = run.violation !== undefined;
+  }
+
+  /** @returns the command as plain data, for the corpus */
+  toData(): CommandData {
+    return { kind: 'pair', a: this.a, b: this.b, schedule: this.schedule };
   }
 
   /** @returns call syntax a reader can paste into a report */

@@ -8,7 +8,7 @@ import type { CpuId } from '../../impl/index.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
 import type { Op } from '../ops/ops.ts';
 import { describeOp, opGen } from '../ops/ops.ts';
-import type { KernelCommand, SystemModel } from './systemModel.ts';
+import type { CommandData, KernelCommand, SystemModel } from './systemModel.ts';
 
 /** One operation on one CPU (the CPU is an index into the online CPUs). */
 export abstract class OpCommand implements KernelCommand {
@@ -32,6 +32,11 @@ export abstract class OpCommand implements KernelCommand {
     const cpu: CpuId = online[this.cpu % online.length] ?? 0;
     run.run(`${describeOp(this.op)} [cpu${cpu}]`, opGen(run, this.op, cpu), cpu);
     m.violated = run.violation !== undefined;
+  }
+
+  /** @returns the command as plain data, for the corpus */
+  toData(): CommandData {
+    return { kind: 'op', op: this.op, cpu: this.cpu };
   }
 
   /** @returns call syntax a reader can paste into a report */

@@ -15,7 +15,7 @@ import { SetMemoryCommand } from './SetMemoryCommand.ts';
 import { SetMemoryValidCommand } from './SetMemoryValidCommand.ts';
 import { SplitCommand } from './SplitCommand.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
-import type { KernelCommand, SystemModel } from './systemModel.ts';
+import type { CommandData, KernelCommand, SystemModel } from './systemModel.ts';
 
 const cpu = fc.nat({ max: 3 });
 
@@ -40,6 +40,15 @@ function commandOf(op: Op, c: number): KernelCommand {
   }
 }
 
+/**
+ * Rebuilds a command from its data (the corpus).
+ * @param d - the data
+ * @returns the command
+ */
+export function commandFromData(d: CommandData): KernelCommand {
+  return d.kind === 'op' ? commandOf(d.op, d.cpu) : new InterleavedCommand(d.a, d.b, d.schedule);
+}
+
 /** Sequences of up to six commands; one in four runs two operations interleaved. */
 export const commandsArb = fc.commands<SystemModel, JudgedRun>(
   [
@@ -49,4 +58,5 @@ export const commandsArb = fc.commands<SystemModel, JudgedRun>(
     fc.tuple(opArb, opArb, scheduleArb()).map(([a, b, s]) => new InterleavedCommand(a, b, s)),
   ],
   { maxCommands: 6 },
-);
+  // fast-check types the commands by its base interface; every one here is a KernelCommand.
+) as fc.Arbitrary<Iterable<KernelCommand>>;

@@ -6,7 +6,9 @@
  * Layer: properties/commands.
  */
 import type fc from 'fast-check';
+import type { Burst } from '../arbitraries/schedule.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
+import type { Op } from '../ops/ops.ts';
 
 /** The state fast-check checks commands against. */
 export interface SystemModel {
@@ -14,5 +16,13 @@ export interface SystemModel {
   violated: boolean;
 }
 
+/** A kernel command as plain data (what the corpus stores). */
+export type CommandData =
+  | { readonly kind: 'op'; readonly op: Op; readonly cpu: number }
+  | { readonly kind: 'pair'; readonly a: Op; readonly b: Op; readonly schedule: readonly Burst[] };
+
 /** A kernel command. */
-export type KernelCommand = fc.Command<SystemModel, JudgedRun>;
+export type KernelCommand = fc.Command<SystemModel, JudgedRun> & {
+  /** The command as plain data. */
+  toData(): CommandData;
+};

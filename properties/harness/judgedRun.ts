@@ -7,7 +7,8 @@
  * Layer: properties (imports impl/ and model/).
  */
 import type { CpuId, KGen, KernelOps, SutConfig, SutFactory, Task } from '../../impl/index.ts';
-import { runInterleaved, runToCompletion } from '../../impl/index.ts';
+import { KernelBug, KernelPanic, runInterleaved, runToCompletion } from '../../impl/index.ts';
+import { PropertyFailure } from '../registry.ts';
 import { MemoryMachine } from '../../impl/testing/memory-machine.ts';
 import type { RunRecord } from '../../impl/testing/memory-machine.ts';
 import { eventToJson, headerToJson } from '../../impl/testing/trace.ts';
@@ -107,6 +108,13 @@ export class JudgedRun {
   run<T>(label: string, gen: KGen<T>, cpu: CpuId = 0): T {
     try {
       return runToCompletion(this.m, cpu, gen);
+    } catch (e) {
+      // A BUG() or panic() of the SUT is its failure, reported like a broken claim.
+      if (e instanceof KernelPanic || e instanceof KernelBug) {
+        this.feed(label);
+        throw new PropertyFailure(`${label} on cpu${cpu}: ${e instanceof KernelPanic ? 'panic' : 'BUG'}: ${e.message}`);
+      }
+      throw e;
     } finally {
       this.feed(label);
     }
