@@ -1,0 +1,208 @@
+/**
+ * The checks a store is judged by once it lands on a walkable entry: the live-change rules
+ * (RWHZWS, RKFLJB, RPVTFW), stale-entry conflicts (RDDMVT, IHYQMB) and contiguous groups below a
+ * newly linked table (RNGLXZ). `stepWrite` calls them in the documented order.
+ *
+ * Layer: model/machine.
+ */
+import { contiguousBit, DescriptorType, decodeDescriptorType, outputAddress } from '../arch/descriptor.ts';
+import type { TablePage } from '../arch/memory.ts';
+import type { LeafEntry } from '../arch/walk.ts';
+import { forEachLeaf, limitsAbove } from '../arch/walk.ts';
+import { conflictFor, describeShape, ttdUpdateNeedsBBM } from '../bbm/change.ts';
+import { checkContiguousGroup } from '../bbm/contiguous.ts';
+import { contFlipMismatch, tableSideMismatch } from '../bbm/identity.ts';
+import type { ViolationCode } from '../bbm/violations.ts';
+import type { StaleEntry } from '../tlb/staleEntry.ts';
+import type { MachineState } from './state.ts';
+import { forEachChildTable, limitsBelow } from './subtree.ts';
+
+/** Mask of the CPU slots with BBML2 noabort. */
+export function noabortMask(state: MachineState): number {
+  let mask = 0;
+  for (const c of state.slots) if (c.noabort) mask |= 1 << c.slot;
+  return mask;
+}
+
+/** Appends every leaf under `table` (mapping `[va, va + span)`) to `out`, in VA order. */
+export function collectLeaves(
+  state: MachineState,
+  table: TablePage,
+  va: number,
+  span: number,
+  limits: ReturnType<typeof limitsBelow>,
+  out: LeafEntry[],
+): void {
+  forEachLeaf(state.geo, state.mem, table, va, va, va + span, limits, { leaf: (e) => out.push(e) });
+}
+
+/** A live valid → valid change (RWHZWS, RKFLJB, RPVTFW), judged before the store lands. */
+export function judgeLiveChange(
+  state: MachineState,
+  page: TablePage,
+  index: number,
+  oldLeaf: LeafEntry | undefined,
+  newLeaf: LeafEntry | undefined,
+  oldChild: TablePage | undefined,
+  target: TablePage | undefined,
+  newHi: number,
+  obs: number,
+): { code: ViolationCode; detail: string } | undefined {
+  const rule = state.options.splitPermissions;
+  const span = state.geo.entrySpan[page.level] ?? 0;
+  const va = page.vaBase + index * span;
+  if (oldLeaf !== undefined && newLeaf !== undefined && oldLeaf.contiguous === newLeaf.contiguous) {
+    const cls = ttdUpdateNeedsBBM(asSingle(oldLeaf), asSingle(newLeaf));
+    return cls === undefined
+      ? undefined
+      : { code: 'bbm-valid-to-valid', detail: `${cls} changed on a live ${describeShape(oldLeaf)}` };
+  }
+  if (oldLeaf === undefined && newLeaf === undefined) {
+    if (oldChild === undefined || target === undefined || oldChild === target) return undefined;
+    return {
+      code: 'bbm-valid-to-valid',
+      detail: `live table descriptor moved from table 0x${oldChild.pa.toString(16)} to 0x${target.pa.toString(16)}`,
+    };
+  }
+  // A size change (block ↔ table) or a Contiguous flip.
+  let mismatch: { va: number; what: string } | undefined;
+  if (oldLeaf !== undefined && newLeaf !== undefined) {
+    const what = contFlipMismatch(oldLeaf, newLeaf, rule);
+    mismatch = what === undefined ? undefined : { va, what };
+  } else if (oldLeaf !== undefined && target !== undefined) {
+    const pieces: LeafEntry[] = [];
+    collectLeaves(state, target, va, span, limitsBelow(page, newHi), pieces);
+    mismatch = tableSideMismatch(oldLeaf, pieces, rule);
+    // An entry still zero was never written: the table is published before its entries (T2).
+    if (mismatch !== undefined && unwrittenAt(state, target, va, mismatch.va)) {
+      return {
+        code: 'table-linked-before-init',
+        detail: `the new table's entry for VA ${hexVA(state, mismatch.va)} is still zero: the table replaces a live block before its entries are written`,
+      };
+    }
+  } else if (newLeaf !== undefined && oldChild !== undefined) {
+    const pieces: LeafEntry[] = [];
+    collectLeaves(state, oldChild, va, span, limitsBelow(page, page.hi[index] ?? 0), pieces);
+    mismatch = tableSideMismatch(newLeaf, pieces, rule);
+  }
+  if (mismatch !== undefined) {
+    return { code: 'non-identity-split', detail: `at VA ${hexVA(state, mismatch.va)}: ${mismatch.what}` };
+  }
+  const blockToTable = oldLeaf !== undefined && newLeaf === undefined;
+  let offenders = 0;
+  for (const c of state.slots) {
+    if ((obs & (1 << c.slot)) === 0 || c.noabort) continue;
+    if (blockToTable && c.bbm >= 1 && oldLeaf.nT === 1) continue; // the nT protocol (B4, IXPRKH)
+    offenders |= 1 << c.slot;
+  }
+  if (offenders === 0) return undefined;
+  const what =
+    oldLeaf !== undefined && newLeaf !== undefined
+      ? 'Contiguous bit flipped'
+      : oldLeaf !== undefined
+        ? 'block replaced by a table'
+        : 'table replaced by a block';
+  return {
+    code: 'size-change-without-bbml2',
+    detail: `${what} live while ${state.describeCpus(offenders)} walks the tables`,
+  };
+}
+
+/**
+ * The first stale entry that a CPU able to see `n` holds and that conflicts with it (§5.5):
+ * a stale leaf that is not compatible for that CPU, or a stale walk-cache entry (a table pointer
+ * at `n`'s level or below it, which lacks noabort holds beside a leaf: IHYQMB's table case), or a
+ * leaf still reachable through such a pointer that is not compatible.
+ */
+export function staleClash(state: MachineState, n: LeafEntry, obs: number): string | undefined {
+  for (const s of state.stale.overlapping(n.spanVa, n.spanVa + n.span)) {
+    const mask = s.holders & obs;
+    if (mask === 0) continue;
+    if (s.kind === 'walk') {
+      const clash = walkClash(state, s, n, mask);
+      if (clash !== undefined) return clash;
+      continue;
+    }
+    if (s.leaf === undefined) continue;
+    for (const c of state.slots) {
+      if ((mask & (1 << c.slot)) === 0) continue;
+      const why = conflictFor(s.leaf, n, c);
+      if (why !== undefined) {
+        return `cpu${c.id} may still hold the old ${describeShape(s.leaf)} at PA 0x${s.origin.toString(16)} (${why}): no completed TLBI since it was replaced`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A stale table pointer against a new leaf: see `staleClash`. */
+function walkClash(state: MachineState, s: StaleEntry, n: LeafEntry, mask: number): string | undefined {
+  for (const c of state.slots) {
+    if ((mask & (1 << c.slot)) === 0 || c.noabort || n.level > s.level) continue;
+    return `cpu${c.id} may still hold the walk-cache entry of the old level-${s.level} table descriptor at PA 0x${s.origin.toString(16)} beside the new ${describeShape(n)}: no completed non-last-level TLBI since it was replaced`;
+  }
+  const table = state.mem.pageOf(s.tablePa);
+  if (table === undefined || table.pa !== s.tablePa) return undefined;
+  const from = Math.max(s.spanVa, n.spanVa);
+  const to = Math.min(s.spanVa + s.span, n.spanVa + n.span);
+  let clash: string | undefined;
+  forEachLeaf(state.geo, state.mem, table, s.spanVa, from, to, limitsAbove(table), {
+    leaf: (old) => {
+      if (clash !== undefined || old.af !== 1) return;
+      for (const c of state.slots) {
+        if ((mask & (1 << c.slot)) === 0) continue;
+        const why = conflictFor(old, n, c);
+        if (why !== undefined) {
+          clash = `cpu${c.id} may still walk the old table 0x${table.pa.toString(16)} through a stale walk-cache entry and find the ${describeShape(old)} at PA 0x${old.pa.toString(16)} (${why})`;
+          return;
+        }
+      }
+    },
+  });
+  return clash;
+}
+
+/** The first misprogrammed contiguous group in a subtree, described. */
+export function checkGroupsBelow(state: MachineState, table: TablePage, mixAllowed: boolean): string | undefined {
+  const n = state.geo.contEntries[table.level] ?? 0;
+  for (let start = 0; n > 0 && start < table.lo.length; start += n) {
+    let any = false;
+    for (let i = start; i < start + n && !any; i++)
+      any = contiguousBit(table.hi[i] ?? 0) === 1 && ((table.lo[i] ?? 0) & 1) === 1;
+    if (!any) continue;
+    const group = checkContiguousGroup(state.geo, table, start, mixAllowed);
+    if (group.problem !== undefined)
+      return `table 0x${table.pa.toString(16)}, group at entry ${start}: ${group.problem}`;
+  }
+  let found: string | undefined;
+  forEachChildTable(state, table, (child) => {
+    found ??= checkGroupsBelow(state, child, mixAllowed);
+  });
+  return found;
+}
+
+/** Whether the entry that would map `va` under `table` (mapping from `tableVa`) is still zero. */
+function unwrittenAt(state: MachineState, table: TablePage, tableVa: number, va: number): boolean {
+  let page: TablePage | undefined = table;
+  let base = tableVa;
+  while (page !== undefined) {
+    const span = state.geo.entrySpan[page.level] ?? 1;
+    const i = Math.floor((va - base) / span);
+    const lo = page.lo[i] ?? 0;
+    const hi = page.hi[i] ?? 0;
+    if (lo === 0 && hi === 0) return true;
+    if (decodeDescriptorType(state.geo, lo, page.level) !== DescriptorType.Table) return false;
+    page = state.mem.pageOf(outputAddress(state.geo, lo, hi));
+    base += i * span;
+  }
+  return false;
+}
+
+/** The entry alone, without its contiguous span: compares two values of one descriptor field by field. */
+function asSingle(e: LeafEntry): LeafEntry {
+  return { ...e, spanVa: e.va, span: e.size, spanOa: e.oa };
+}
+
+function hexVA(state: MachineState, va: number): string {
+  return '0x' + state.fullVA(va).toString(16);
+}
