@@ -7,6 +7,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { checkTraceLines } from '../model/trace/checkTrace.ts';
 import { formatViolation } from '../reports/formatViolation.ts';
+import { vaLayoutLines } from '../reports/vaLayout.ts';
 import { UsageError } from './usage.ts';
 
 /** What a command prints and its exit code. */
@@ -44,7 +45,16 @@ export async function runCheckTrace(args: readonly string[], stdin: NodeJS.Reada
     case 'ok':
       return { stdout: [`ok: ${verdict.events} events`], stderr: [], code: 0 };
     case 'violation':
-      return { stdout: [formatViolation(verdict.violation, verdict.line)], stderr: [], code: 1 };
+      return {
+        stdout: [
+          [
+            formatViolation(verdict.violation, verdict.line),
+            ...(verdict.violation.va === undefined ? [] : vaLayoutLines(verdict.state, verdict.violation.va)),
+          ].join('\n'),
+        ],
+        stderr: [],
+        code: 1,
+      };
     case 'bad-input':
       return { stdout: [], stderr: [`bbm-verify: line ${verdict.line}: ${verdict.reason}`], code: 2 };
   }

@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatViolation } from '../../reports/formatViolation.ts';
+import { vaLayoutLines } from '../../reports/vaLayout.ts';
 import type { JudgedRun } from './judgedRun.ts';
 
 /**
@@ -28,6 +29,7 @@ export function violationReport(run: JudgedRun, propertyId: string): string {
     '    events before it:',
     ...run.recent.map((l, i) => `      ${String(first + i).padStart(7)}  ${l}`),
     `    > ${String(n).padStart(7)}  ${v.line}`,
+    ...(v.violation.va === undefined ? [] : vaLayoutLines(run.model, v.violation.va)),
   ];
   const dir = process.env['BBM_TRACE_DIR'];
   if (dir !== undefined && dir !== '') {
