@@ -48,6 +48,13 @@ describe('bbm-verify check-trace', () => {
     expect(r.stdout).toEqual(['ok: 3 events']);
   });
 
+  it('reads a trace with a byte-order mark and CRLF line ends', async () => {
+    const text = '\uFEFF' + [HEADER, '{"op":"alloc","pa":"0x80001000","level":1}', ''].join('\r\n');
+    const path = join(dir, 'crlf.jsonl');
+    writeFileSync(path, text);
+    expect((await runCli(['check-trace', path], noStdin)).stdout).toEqual(['ok: 1 events']);
+  });
+
   it('reads stdin for -', async () => {
     const r = await runCli(['check-trace', '-'], Readable.from([HEADER + '\n']));
     expect(r.stdout).toEqual(['ok: 0 events']);

@@ -32,7 +32,8 @@ export async function checkTraceLines(
   try {
     for await (const raw of lines) {
       lineNo++;
-      const line = raw.trim();
+      // A byte-order mark on the first line is not part of the JSON.
+      const line = (lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw).trim();
       if (line === '') continue;
       if (state === undefined) {
         const header = parseHeader(line);
