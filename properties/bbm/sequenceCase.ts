@@ -13,10 +13,8 @@ import { describeConfig } from '../arbitraries/config.ts';
 import { violationReport } from '../harness/violationReport.ts';
 import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
-import type { OpStep } from '../ops/ops.ts';
-import { describeOp, opStepsArb, runSteps } from '../ops/ops.ts';
-import { commandsArb } from '../commands/commands.ts';
-import type { KernelCommand } from '../commands/systemModel.ts';
+import { commandDataArb, commandFromData, commandsArb, runCommandData } from '../commands/commands.ts';
+import type { CommandData, KernelCommand } from '../commands/systemModel.ts';
 
 /** The generated input. */
 export interface SequenceInput {
@@ -24,7 +22,7 @@ export interface SequenceInput {
   /** Which secondaries come up after finalisation (bit i = cpu i+1). */
   readonly lateMask: number;
   /** Operations after the early secondaries are up, before capabilities are finalised. */
-  readonly preFinal: readonly OpStep[];
+  readonly preFinal: readonly CommandData[];
   /** Choices of CPU inside the finalisation's stop_machine(). */
   readonly finalSchedule: readonly Burst[];
   /** Kernel commands after boot (fast-check model-based commands). */
@@ -47,7 +45,7 @@ export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<Seq
         preFinal:
           config.variant === 'v6.18'
             ? fc.constant([])
-            : fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: opStepsArb }),
+            : fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: commandDataArb }),
         finalSchedule: scheduleArb(),
         steps: commandsArb,
       }),
@@ -66,7 +64,10 @@ export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
     .slice(1)
     .filter((_c, i) => (input.lateMask & (1 << i)) !== 0)
     .map((c) => c.id);
-  boot(run, late, { preFinal: (r) => runSteps(r, input.preFinal), finalSchedule: expandSchedule(input.finalSchedule) });
+  boot(run, late, {
+    preFinal: (r) => runCommandData(r, input.preFinal),
+    finalSchedule: expandSchedule(input.finalSchedule),
+  });
   fc.modelRun(() => ({ model: { violated: run.violation !== undefined }, real: run }), input.steps);
   return run;
 }
@@ -81,11 +82,7 @@ export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
 export function sequenceReport(input: SequenceInput, run: JudgedRun, propertyId: string): string {
   const v = run.violation;
   if (v === undefined) return 'no violation';
-  const describe = (s: OpStep, i: number): string =>
-    s.kind === 'one'
-      ? `  ${i + 1}. ${describeOp(s.op)} on cpu index ${s.cpu}`
-      : `  ${i + 1}. ${describeOp(s.a)} ∥ ${describeOp(s.b)}`;
-  const pre = input.preFinal.map(describe);
+  const pre = input.preFinal.map((d, i) => `  ${i + 1}. ${String(commandFromData(d))}`);
   const steps = [...input.steps].map((c, i) => `  ${i + 1}. ${String(c)}`);
   return [
     violationReport(run, propertyId).trimStart(),

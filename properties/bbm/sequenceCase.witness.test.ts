@@ -28,7 +28,7 @@ function input(variant: 'v6.18' | 'v7.1'): SequenceInput {
       },
     }),
     lateMask: 0,
-    preFinal: [{ kind: 'one', op: { kind: 'set_memory', which: 'ro', pages: [0] }, cpu: 0 }],
+    preFinal: [{ kind: 'op', op: { kind: 'set_memory', which: 'ro', pages: [0] }, cpu: 0 }],
     finalSchedule: [],
     steps: [],
   };

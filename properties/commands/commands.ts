@@ -49,13 +49,43 @@ export function commandFromData(d: CommandData): KernelCommand {
   return d.kind === 'op' ? commandOf(d.op, d.cpu) : new InterleavedCommand(d.a, d.b, d.schedule);
 }
 
+/** One operation on one CPU, as data. */
+const opDataArb: fc.Arbitrary<CommandData> = fc.record({ kind: fc.constant('op' as const), op: opArb, cpu });
+/** Two operations interleaved by a burst schedule, as data. */
+const pairDataArb: fc.Arbitrary<CommandData> = fc.record({
+  kind: fc.constant('pair' as const),
+  a: opArb,
+  b: opArb,
+  schedule: scheduleArb(),
+});
+
+/** Sequences of up to six commands as plain data (operations before finalisation); one in four is a pair. */
+export const commandDataArb: fc.Arbitrary<CommandData[]> = fc.array(
+  fc.oneof({ weight: 3, arbitrary: opDataArb }, { weight: 1, arbitrary: pairDataArb }),
+  { maxLength: 6 },
+);
+
+/**
+ * Runs commands given as data in order, stopping after the first violation.
+ * @param run - the judged run
+ * @param data - the commands
+ */
+export function runCommandData(run: JudgedRun, data: readonly CommandData[]): void {
+  const model: SystemModel = { violated: run.violation !== undefined };
+  for (const d of data) {
+    const c = commandFromData(d);
+    if (!c.check(model)) return;
+    c.run(model, run);
+  }
+}
+
 /** Sequences of up to six commands; one in four runs two operations interleaved. */
 export const commandsArb = fc.commands<SystemModel, JudgedRun>(
   [
-    fc.tuple(opArb, cpu).map(([op, c]) => commandOf(op, c)),
-    fc.tuple(opArb, cpu).map(([op, c]) => commandOf(op, c)),
-    fc.tuple(opArb, cpu).map(([op, c]) => commandOf(op, c)),
-    fc.tuple(opArb, opArb, scheduleArb()).map(([a, b, s]) => new InterleavedCommand(a, b, s)),
+    opDataArb.map(commandFromData),
+    opDataArb.map(commandFromData),
+    opDataArb.map(commandFromData),
+    pairDataArb.map(commandFromData),
   ],
   { maxCommands: 6 },
   // fast-check types the commands by its base interface; every one here is a KernelCommand.

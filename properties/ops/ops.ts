@@ -1,14 +1,12 @@
 /**
- * Kernel operations as generated data: what to call, with which picks, on which CPU, and pairs
- * of operations interleaved at every primitive by a drawn schedule. Picks are resolved against
- * the booted machine (RAM pages, mapped runs), so that shrinking keeps them meaningful.
+ * Kernel operations as generated data: what to call and with which picks. Picks are resolved
+ * against the booted machine (buddy pages, mapped runs), so that shrinking keeps them
+ * meaningful. The commands of properties/commands/ run them on a CPU, alone or interleaved.
  *
  * Layer: properties/ops.
  */
 import fc from 'fast-check';
-import type { CpuId, KGen, SutConfig, Task } from '../../impl/index.ts';
-import type { Burst } from '../arbitraries/schedule.ts';
-import { expandSchedule, scheduleArb } from '../arbitraries/schedule.ts';
+import type { CpuId, KGen, SutConfig } from '../../impl/index.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START } from '../harness/leaves.ts';
 
@@ -19,11 +17,6 @@ export type Op =
   | { readonly kind: 'set_memory_valid'; readonly page: number; readonly n: number; readonly enable: boolean }
   | { readonly kind: 'direct_map'; readonly which: 'invalid' | 'default' | 'valid'; readonly page: number }
   | { readonly kind: 'kfence_late' };
-
-/** A step of a sequence: one operation on one CPU, or two interleaved. */
-export type OpStep =
-  | { readonly kind: 'one'; readonly op: Op; readonly cpu: number }
-  | { readonly kind: 'pair'; readonly a: Op; readonly b: Op; readonly schedule: readonly Burst[] };
 
 const pick = fc.integer({ min: 0, max: 9999 });
 
@@ -52,23 +45,6 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
     page: pick,
   }),
   fc.constant({ kind: 'kfence_late' as const }),
-);
-
-/** A sequence of steps. */
-export const opStepsArb: fc.Arbitrary<OpStep[]> = fc.array(
-  fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('one' as const), op: opArb, cpu: fc.nat({ max: 3 }) }) },
-    {
-      weight: 1,
-      arbitrary: fc.record({
-        kind: fc.constant('pair' as const),
-        a: opArb,
-        b: opArb,
-        schedule: scheduleArb(),
-      }),
-    },
-  ),
-  { maxLength: 6 },
 );
 
 /**
@@ -182,29 +158,4 @@ export function opGen(run: JudgedRun, op: Op, cpu: CpuId): KGen<unknown> {
 export function linearVa(run: JudgedRun, pa: bigint): bigint {
   for (const m of run.interp(LINEAR_START, LINEAR_END)) if (pa >= m.pa && pa < m.pa + m.size) return m.va + (pa - m.pa);
   return LINEAR_START;
-}
-
-/**
- * Runs a step sequence; online CPUs only (others fall back to the boot CPU).
- * @param run - the judged run
- * @param steps - the steps
- */
-export function runSteps(run: JudgedRun, steps: readonly OpStep[]): void {
-  const online = run.m.onlineCpus();
-  const cpuOf = (n: number): CpuId => online[n % online.length] ?? 0;
-  for (const s of steps) {
-    if (run.violation !== undefined) return;
-    if (s.kind === 'one') {
-      const cpu = cpuOf(s.cpu);
-      run.run(`${describeOp(s.op)} [cpu${cpu}]`, opGen(run, s.op, cpu), cpu);
-    } else {
-      const a = cpuOf(0);
-      const b = cpuOf(1);
-      const tasks: Task[] = [
-        { cpu: a, gen: opGen(run, s.a, a), label: `${describeOp(s.a)} [cpu${a}]` },
-        { cpu: b, gen: opGen(run, s.b, b), label: `${describeOp(s.b)} [cpu${b}]` },
-      ];
-      run.interleave(tasks, expandSchedule(s.schedule));
-    }
-  }
 }
