@@ -28,6 +28,8 @@ export const VIOLATIONS = {
   'write-to-non-table': 'store to a page that is not an allocated table page',
   /** A table descriptor that links something other than a free-standing table page of the next level. */
   'bad-table-link': 'table descriptor does not link an unlinked table page of the next level',
+  /** S1 — IWZCBG: a CPU relies on a translation that its view of the tables may not show yet. */
+  'walk-unsynchronized': 'a CPU uses a translation it may not see yet (DSB, and ISB on the writer)',
   /** PREEMPT_RT — spec §5.4: a table page allocated inside stop_machine(). */
   'alloc-while-stopped': 'page-table allocation inside stop_machine() on PREEMPT_RT',
 } as const;
