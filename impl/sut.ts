@@ -56,6 +56,7 @@ export const PORT_FNS: Readonly<KernelFns> = Object.freeze({
   collect_to_split_ops,
   pageattr_ops,
   __change_memory_common,
+  arch_kfence_init_pool,
 });
 
 /**
@@ -117,12 +118,16 @@ export function createPortSut(
     set_direct_map_invalid_noflush: (page) => set_direct_map_invalid_noflush(k, page),
     set_direct_map_default_noflush: (page) => set_direct_map_default_noflush(k, page),
     set_direct_map_valid_noflush: (page, nr, valid) => set_direct_map_valid_noflush(k, page, nr, valid),
-    // DEVIATION: kfence_init_late() is reduced to setting __kfence_pool from the layout.
+    // DEVIATION: kfence_init_late() is reduced to setting __kfence_pool from the layout before
+    // arch_kfence_init_pool(), and clearing it again when that fails (mm/kfence/core.c
+    // kfence_init_pool_late(): the pool is freed and `__kfence_pool = NULL`).
     *arch_kfence_init_pool() {
       const pool = k.cfg.memblock.kfence_pool;
       if (k.s.__kfence_pool === null && pool !== undefined && k.s.kfence_enabled)
         k.s.__kfence_pool = __phys_to_virt(k, pool);
-      return yield* arch_kfence_init_pool(k);
+      const ok = yield* k.fn.arch_kfence_init_pool(k);
+      if (!ok && !k.s.kfence_early_init) k.s.__kfence_pool = null;
+      return ok;
     },
     kernel_page_present: (page) => kernel_page_present(k, page),
     inspect: () => ({

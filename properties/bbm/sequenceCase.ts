@@ -15,18 +15,33 @@ import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import { commandDataArb, commandFromData, commandsArb, runCommandData } from '../commands/commands.ts';
 import type { CommandData, KernelCommand } from '../commands/systemModel.ts';
+import { systemModelOf } from '../commands/systemModel.ts';
 
 /** The generated input. */
 export interface SequenceInput {
   readonly config: SutConfig;
   /** Which secondaries come up after finalisation (bit i = cpu i+1). */
   readonly lateMask: number;
+  /** Operations after map_mem(), before mem_init() (the boot CPU alone, no page allocator). */
+  readonly preMemInit?: readonly CommandData[];
+  /** Operations after mem_init(), before the first secondary (the boot CPU alone). */
+  readonly alone?: readonly CommandData[];
   /** Operations after the early secondaries are up, before capabilities are finalised. */
   readonly preFinal: readonly CommandData[];
   /** Choices of CPU inside the finalisation's stop_machine(). */
   readonly finalSchedule: readonly Burst[];
   /** Kernel commands after boot (fast-check model-based commands). */
   readonly steps: Iterable<KernelCommand>;
+}
+
+/**
+ * Operations in one early window (none for v6.18, see above).
+ * @param config - the configuration
+ * @returns the arbitrary
+ */
+function earlyWindow(config: SutConfig): fc.Arbitrary<readonly CommandData[]> {
+  if (config.variant === 'v6.18') return fc.constant([]);
+  return fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: commandDataArb });
 }
 
 /**
@@ -40,12 +55,13 @@ export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<Seq
       fc.record({
         config: fc.constant(config),
         lateMask: fc.nat({ max: 3 }),
-        // v6.18 refuses every split before finalisation, so a permission change there partly
-        // repaints contiguous groups: the known bug f12b435de2f2 fixed (see sequenceCase.witness.test.ts).
-        preFinal:
-          config.variant === 'v6.18'
-            ? fc.constant([])
-            : fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: commandDataArb }),
+        // The three early windows of the kernel (before mem_init(), the boot CPU alone after it,
+        // secondaries up before finalisation), where f12b435de2f2 answers -EBUSY. v6.18 refuses
+        // every split before finalisation, so a permission change there partly repaints
+        // contiguous groups: the known bug f12b435de2f2 fixed (see sequenceCase.witness.test.ts).
+        preMemInit: earlyWindow(config),
+        alone: earlyWindow(config),
+        preFinal: earlyWindow(config),
         finalSchedule: scheduleArb(),
         steps: commandsArb,
       }),
@@ -65,10 +81,12 @@ export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
     .filter((_c, i) => (input.lateMask & (1 << i)) !== 0)
     .map((c) => c.id);
   boot(run, late, {
+    preMemInit: (r) => runCommandData(r, input.preMemInit ?? []),
+    alone: (r) => runCommandData(r, input.alone ?? []),
     preFinal: (r) => runCommandData(r, input.preFinal),
     finalSchedule: expandSchedule(input.finalSchedule),
   });
-  fc.modelRun(() => ({ model: { violated: run.violation !== undefined }, real: run }), input.steps);
+  fc.modelRun(() => ({ model: systemModelOf(run), real: run }), input.steps);
   return run;
 }
 
@@ -82,12 +100,18 @@ export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
 export function sequenceReport(input: SequenceInput, run: JudgedRun, propertyId: string): string {
   const v = run.violation;
   if (v === undefined) return 'no violation';
-  const pre = input.preFinal.map((d, i) => `  ${i + 1}. ${String(commandFromData(d))}`);
+  const list = (ds: readonly CommandData[] | undefined): string[] =>
+    (ds ?? []).map((d, i) => `  ${i + 1}. ${String(commandFromData(d))}`);
+  const windows: [string, string[]][] = [
+    ['steps before mem_init():', list(input.preMemInit)],
+    ['steps after mem_init(), boot CPU alone:', list(input.alone)],
+    ['steps before finalisation:', list(input.preFinal)],
+  ];
   const steps = [...input.steps].map((c, i) => `  ${i + 1}. ${String(c)}`);
   return [
     violationReport(run, propertyId).trimStart(),
     `configuration: ${describeConfig(input.config)} late=${input.lateMask}`,
-    ...(pre.length > 0 ? ['steps before finalisation:', ...pre] : []),
+    ...windows.flatMap(([title, lines]) => (lines.length > 0 ? [title, ...lines] : [])),
     `finalisation schedule (task × steps): ${describeSchedule(input.finalSchedule)}`,
     'steps after boot:',
     ...steps,

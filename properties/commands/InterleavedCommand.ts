@@ -9,7 +9,7 @@ import type { Burst } from '../arbitraries/schedule.ts';
 import { describeSchedule, expandSchedule } from '../arbitraries/schedule.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
 import type { Op } from '../ops/ops.ts';
-import { describeOp, opGen } from '../ops/ops.ts';
+import { describeOp, opGen, opReachable } from '../ops/ops.ts';
 import type { CommandData, KernelCommand, SystemModel } from './systemModel.ts';
 
 /** Two operations at once. */
@@ -25,9 +25,12 @@ export class InterleavedCommand implements KernelCommand {
     readonly schedule: readonly Burst[],
   ) {}
 
-  /** @returns whether the command may run (not after a violation) */
+  /** @returns whether the command may run: not after a violation, both calls reachable, never two late KFENCE inits */
   check(m: Readonly<SystemModel>): boolean {
-    return !m.violated;
+    const kfenceTwice = this.a.kind === 'kfence_late' && this.b.kind === 'kfence_late';
+    return (
+      !m.violated && !kfenceTwice && opReachable(this.a, m.config, m.phase) && opReachable(this.b, m.config, m.phase)
+    );
   }
 
   /** Runs both operations interleaved and records whether the model saw a violation. */

@@ -7,7 +7,7 @@
 import type { CpuId } from '../../impl/index.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
 import type { Op } from '../ops/ops.ts';
-import { describeOp, opGen } from '../ops/ops.ts';
+import { describeOp, opGen, opReachable } from '../ops/ops.ts';
 import type { CommandData, KernelCommand, SystemModel } from './systemModel.ts';
 
 /** One operation on one CPU (the CPU is an index into the online CPUs). */
@@ -21,9 +21,9 @@ export abstract class OpCommand implements KernelCommand {
     readonly cpu: number,
   ) {}
 
-  /** @returns whether the command may run (not after a violation) */
+  /** @returns whether the command may run: not after a violation, and only where the kernel can call it */
   check(m: Readonly<SystemModel>): boolean {
-    return !m.violated;
+    return !m.violated && opReachable(this.op, m.config, m.phase);
   }
 
   /** Runs the operation and records whether the model saw a violation. */

@@ -1,7 +1,10 @@
 /**
- * `errors.no-damage` (kernel-split-repaint.md §8 inv. 18, 19): a split or permission change whose
- * table allocation fails returns `-ENOMEM` (or, having needed no table, succeeds) and leaves the
- * tables valid and the translation unchanged.
+ * `errors.no-damage` (kernel-split-repaint.md §8 inv. 18, 19): a split whose table allocation fails
+ * returns `-ENOMEM`, one that needed no table (or that the kernel's gate returns from at once)
+ * returns 0, and either way the tables stay valid and the translation unchanged.
+ *
+ * Preconditions (kernel terms): after finalisation, every CPU with BBML2-noabort; the answer
+ * expected follows {@link splitGate}. Kills `split-pmd-break-before-alloc`.
  *
  * Layer: properties/errors.
  */
@@ -12,12 +15,12 @@ import { configArb, describeConfig } from '../arbitraries/config.ts';
 import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START } from '../harness/leaves.ts';
+import { bootCpu, ENOMEM, splitGate } from '../kernel/gates.ts';
+import { inKfencePool } from '../kernel/kfencePool.ts';
 import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
 import { violationReport } from '../harness/violationReport.ts';
 import { firstDifference } from '../harness/translationDiff.ts';
-
-const ENOMEM = -12;
 
 /** The input: a configuration, a range to split, and which allocation after boot fails. */
 export interface ErrorInput {
@@ -60,9 +63,16 @@ export const noDamage: PropertyDef<ErrorInput> = {
     const end = start + BigInt(input.pages) * page;
     const before = translationOnly(mapped);
     const call = `split_kernel_leaf_mapping(0x${start.toString(16)}, 0x${end.toString(16)}) with allocation #${failAt} failing`;
+    const gate = splitGate(input.config, run.phase, bootCpu(input.config), inKfencePool(run, start), true);
+    const allocs = run.records.length;
     const ret = run.run(call, run.ops.split_kernel_leaf_mapping(start, end));
+    const failed = run.records.slice(allocs).some((r) => r.kind === 'alloc' && r.pa === null);
     const head = `${call} = ${ret} on ${describeConfig(input.config)}`;
-    if (ret !== 0 && ret !== ENOMEM) throw new PropertyFailure(`${head}\nexpected 0 or -ENOMEM`);
+    const want = gate.kind === 'split' && failed ? ENOMEM : 0;
+    if (ret !== want)
+      throw new PropertyFailure(
+        `${head}\nexpected ${want}: ${gate.kind !== 'split' ? gate.kind + ' gate' : failed ? 'a table allocation failed' : 'no table allocation failed'}`,
+      );
     if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationReport(run, 'errors.no-damage')}`);
     const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
     const diff = firstDifference(before, after);

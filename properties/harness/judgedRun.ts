@@ -20,6 +20,8 @@ import { initialState, step } from '../../model/step.ts';
 import { parseHeader } from '../../model/trace/parse.ts';
 import type { TraceEvent } from '../../impl/testing/trace.ts';
 import { toModelEvent } from './toModelEvent.ts';
+import type { BootPhase } from '../kernel/phase.ts';
+import { initialPhase } from '../kernel/phase.ts';
 
 /** How many trace lines before a violation a report shows. */
 const RECENT = 8;
@@ -48,8 +50,11 @@ export class JudgedRun {
   readonly model: MachineState;
   /** The first violation, if any. */
   violation: JudgedViolation | undefined;
+  /** Where the kernel is in its boot (kept by the harness, read by properties/kernel/gates.ts). */
+  readonly phase: BootPhase;
   private readonly recentEvents: TraceEvent[] = [];
   private fed = 0;
+  private recordsSeen = 0;
 
   /**
    * @param config - the SUT configuration
@@ -76,6 +81,27 @@ export class JudgedRun {
       cpus: header.cpus,
     });
     this.ops = factory(this.m, config);
+    const boot = config.cpus[0];
+    if (boot === undefined) throw new Error('a configuration needs a boot CPU');
+    this.phase = initialPhase(boot);
+  }
+
+  /**
+   * The test machine's rules that are not the model's: a table page from the page allocator
+   * (any gfp but the boot allocator's) before `mem_init()` is a bug — the buddy allocator does not
+   * exist yet (arch/arm64/mm/init.c mem_init(): `page_alloc_available`, f12b435de2f2).
+   * @param during - label of the operation
+   * @throws PropertyFailure naming the allocation
+   */
+  private machineRules(during: string): void {
+    const recs = this.m.records;
+    for (; this.recordsSeen < recs.length; this.recordsSeen++) {
+      const r = recs[this.recordsSeen];
+      if (r?.kind === 'alloc' && r.gfp !== 'MEMBLOCK' && !this.phase.memInit)
+        throw new PropertyFailure(
+          `${during} on cpu${r.cpu}: a ${r.gfp} table allocation before mem_init(): the page allocator is not up yet (page_alloc_available is false; f12b435de2f2)`,
+        );
+    }
   }
 
   /**
@@ -107,7 +133,9 @@ export class JudgedRun {
    */
   run<T>(label: string, gen: KGen<T>, cpu: CpuId = 0): T {
     try {
-      return runToCompletion(this.m, cpu, gen);
+      const value = runToCompletion(this.m, cpu, gen);
+      this.machineRules(label);
+      return value;
     } catch (e) {
       // A BUG() or panic() of the SUT is its failure, reported like a broken claim.
       if (e instanceof KernelPanic || e instanceof KernelBug) {
@@ -128,7 +156,9 @@ export class JudgedRun {
    */
   interleave(tasks: readonly Task[], schedule: readonly number[]): ReturnType<typeof runInterleaved> {
     try {
-      return runInterleaved(this.m, tasks, schedule);
+      const r = runInterleaved(this.m, tasks, schedule);
+      this.machineRules(tasks.map((t) => t.label ?? `task on cpu${t.cpu}`).join(' ∥ '));
+      return r;
     } finally {
       this.feed(tasks.map((t) => t.label ?? `task on cpu${t.cpu}`).join(' ∥ '));
     }

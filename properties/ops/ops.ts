@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import type { CpuId, KGen, SutConfig } from '../../impl/index.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START } from '../harness/leaves.ts';
+import { canSetDirectMap, kfenceLateInitReachable } from '../kernel/gates.ts';
+import type { BootPhase } from '../kernel/phase.ts';
 
 /** One operation. */
 export type Op =
@@ -46,6 +48,49 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   }),
   fc.constant({ kind: 'kfence_late' as const }),
 );
+
+/**
+ * Whether the kernel can make this call in this phase: the suite generates only sequences the
+ * kernel can produce.
+ * - `set_memory_*()` work on vmalloc areas: vmalloc exists only after `mem_init()`
+ *   (mm/mm_init.c mm_core_init(): mem_init() before vmalloc_init()).
+ * - `set_memory_valid()` on linear-map pages has callers only where `can_set_direct_map()` holds
+ *   (`__kernel_map_pages()` with debug_pagealloc, `set_direct_map_valid_noflush()`, the realm's
+ *   `__set_memory_enc_dec()`; KFENCE's `kfence_protect_page()` only on its own pool).
+ * - `kfence_init_late()` → `arch_kfence_init_pool()` runs once, with a late pool, after boot
+ *   ({@link kfenceLateInitReachable}).
+ * - Nothing runs before `boot()`.
+ * @param op - the operation
+ * @param cfg - the configuration
+ * @param phase - the boot phase
+ * @returns whether it is reachable
+ */
+export function opReachable(op: Op, cfg: SutConfig, phase: Readonly<BootPhase>): boolean {
+  if (!phase.booted) return false;
+  switch (op.kind) {
+    case 'split':
+    case 'direct_map':
+      return true;
+    case 'set_memory':
+      return phase.memInit;
+    case 'set_memory_valid':
+      return canSetDirectMap(cfg);
+    case 'kfence_late':
+      return kfenceLateInitReachable(cfg, phase);
+  }
+}
+
+/**
+ * Runs a generator and hands its result to `after` (the harness's record of what happened).
+ * @param gen - the kernel operation
+ * @param after - called with the result
+ * @returns the wrapped generator
+ */
+function* tap<T>(gen: KGen<T>, after: (value: T) => void): KGen<T> {
+  const value = yield* gen;
+  after(value);
+  return value;
+}
 
 /**
  * The physical address of buddy page number `p` (modulo the number of such pages): RAM outside
@@ -145,7 +190,9 @@ export function opGen(run: JudgedRun, op: Op, cpu: CpuId): KGen<unknown> {
       return ops.set_direct_map_valid_noflush(pa, 1, true);
     }
     case 'kfence_late':
-      return ops.arch_kfence_init_pool();
+      return tap(ops.arch_kfence_init_pool(), (ok) => {
+        run.phase.kfence = ok ? 'late' : 'late-failed';
+      });
   }
 }
 

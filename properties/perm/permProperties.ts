@@ -1,8 +1,12 @@
 /**
  * `perm.exact` (B8; pageattr.c): `set_memory_ro/rw/nx/x` on a vmalloc area backed by linear-map
- * pages changes exactly the requested pages (and, for ro/rw under rodata=full, their linear
- * aliases), only in the requested permission, and once the call returns no CPU may still hold an
- * entry with the old permission for those VAs.
+ * pages changes exactly the requested pages (and their linear aliases exactly when the kernel's
+ * condition says so: `rodata_full` and an ro/rw change, {@link aliasFollows}; every page of the
+ * area in v6.18, {@link aliasPages}), only in the requested permission, and once the call returns
+ * no CPU may still hold an entry with the old permission for those VAs.
+ *
+ * Preconditions (kernel terms): after `mem_init()` (vmalloc exists) and finalisation; any
+ * rodata/KFENCE/realm/debug_pagealloc setting. Kills `flush-one-page-short`.
  *
  * Layer: properties/perm.
  */
@@ -16,6 +20,7 @@ import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import { staleLeaves } from '../harness/stale.ts';
 import { linearVa, ramPage } from '../ops/ops.ts';
+import { aliasFollows, aliasPages } from '../kernel/gates.ts';
 import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
 import { violationReport } from '../harness/violationReport.ts';
@@ -94,7 +99,9 @@ export const permExact: PropertyDef<PermInput> = {
     if (area === 0n) return;
     if (input.roFirst) run.run('set_memory_ro(area)', run.ops.set_memory_ro(area, pas.length));
     const vmVas = pas.map((_p, i) => area + BigInt(i) * pageSize);
-    const aliases = input.which === 'ro' || input.which === 'rw' ? pas.map((pa) => linearVa(run, pa)) : [];
+    const aliases = aliasFollows(input.config, input.which)
+      ? aliasPages(input.config, pas, 0, pas.length).map((pa) => linearVa(run, pa))
+      : [];
     const changed = [...vmVas, ...aliases];
     const before = permsAt(run, changed);
     const rest = withoutPages(run.interp(ALL[0], ALL[1]), new Set(changed), pageSize);

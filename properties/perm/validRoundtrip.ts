@@ -8,6 +8,10 @@
  * again, and the realm guest that relied on it panicked. v6.18 (the selectable variant) still has
  * that behaviour, so this property is checked on v7.1 and prealloc.
  *
+ * Preconditions (kernel terms): after finalisation, `can_set_direct_map()` (the callers of
+ * `set_memory_valid()` on the linear map: debug_pagealloc, `set_direct_map_valid_noflush()`, the
+ * realm's `__set_memory_enc_dec()`). Kills `pageattr-skips-invalid-block`.
+ *
  * Layer: properties/perm.
  */
 import fc from 'fast-check';
@@ -15,6 +19,7 @@ import type { SutConfig } from '../../impl/index.ts';
 import { translationOnly } from '../../model/abstract/interp.ts';
 import { formatSize } from '../../model/bbm/change.ts';
 import { configArb, describeConfig } from '../arbitraries/config.ts';
+import { canSetDirectMap } from '../kernel/gates.ts';
 import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START, leavesIn } from '../harness/leaves.ts';
@@ -38,7 +43,8 @@ export const validRoundtrip: PropertyDef<RoundtripInput> = {
     'set_memory_valid(false) then set_memory_valid(true) on linear-map pages, whole blocks included, restores their translation',
   invariants: 'kernel §8 inv. 3; 15bfba1ad77f',
   arb: fc.record({
-    config: configArb({ secondariesNoabort: true, maxCpus: 2, variants: ['v7.1', 'prealloc'] }),
+    // set_memory_valid() on linear-map pages has callers only where can_set_direct_map() holds.
+    config: configArb({ secondariesNoabort: true, maxCpus: 2, variants: ['v7.1', 'prealloc'] }).filter(canSetDirectMap),
     leaf: fc.nat(),
     whole: fc.boolean(),
     pages: fc.integer({ min: 1, max: 8 }),

@@ -1,7 +1,9 @@
 /**
- * The repaint properties (kernel-split-repaint.md §5, §8 inv. 14–17): when an early secondary
- * lacks BBML2-noabort, finalisation leaves every linear-map VA outside the kernel alias mapped by
- * a plain PTE with its translation unchanged; under `prealloc` nothing is allocated while
+ * The repaint properties (kernel-split-repaint.md §5, §8 inv. 14–17): when the kernel repaints
+ * (`linear_map_requires_bbml2` and an early secondary lacks BBML2-noabort), finalisation leaves
+ * every linear-map VA outside the kernel alias mapped by a plain PTE with its translation
+ * unchanged; when it does not (rodata=noalias/off, a PTE-mapped boot, every CPU with the
+ * capability), finalisation changes no leaf at all. Under `prealloc` nothing is allocated while
  * stopped, and no table page is left over.
  *
  * Layer: properties/repaint.
@@ -12,6 +14,8 @@ import { translationOnly } from '../../model/abstract/interp.ts';
 import { describeShape } from '../../model/bbm/change.ts';
 import { configArb, describeConfig } from '../arbitraries/config.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
+import { bootCpu, finalise, memInit, startSecondary } from '../harness/boot.ts';
+import { repaintAtFinalisation } from '../kernel/gates.ts';
 import { LINEAR_END, LINEAR_START, leavesIn, vaHex } from '../harness/leaves.ts';
 import { linearVa } from '../ops/ops.ts';
 import type { PropertyDef } from '../registry.ts';
@@ -35,16 +39,26 @@ function asymmetricArb(
   }).filter((c) => c.cpus.length > 1);
 }
 
-/** Boots with every secondary early, snapshotting the translation just before finalisation. */
-function bootRepaint(cfg: SutConfig, sut: SutFactory): { run: JudgedRun; before: ReturnType<typeof translationOnly> } {
+/** Boots with every secondary early, snapshotting the leaves and translation just before finalisation. */
+function bootRepaint(
+  cfg: SutConfig,
+  sut: SutFactory,
+): { run: JudgedRun; before: ReturnType<typeof translationOnly>; leavesBefore: string } {
   const run = new JudgedRun(cfg, sut);
-  run.run('boot() → map_mem()', run.ops.boot());
-  run.run('mem_init()', run.ops.mem_init());
-  for (const c of cfg.cpus.slice(1))
-    run.run(`secondary_start_kernel() [early cpu${c.id}]`, run.ops.secondary_start_kernel(), c.id);
+  bootCpu(run);
+  memInit(run);
+  for (const c of cfg.cpus.slice(1)) startSecondary(run, c.id, 'early');
   const before = translationOnly(run.interp(LINEAR_START, LINEAR_END));
-  run.run('setup_system_features() → linear_map_split_to_ptes()', run.ops.setup_system_features());
-  return { run, before };
+  const leavesBefore = shapeKey(run);
+  finalise(run);
+  return { run, before, leavesBefore };
+}
+
+/** Every leaf of the linear map (entry PA, level, span, contiguity), as one comparable string. */
+function shapeKey(run: JudgedRun): string {
+  return leavesIn(run.model, LINEAR_START, LINEAR_END)
+    .map((l) => `${l.pa}:${l.level}:${l.spanVa}+${l.span}:${l.contiguous}`)
+    .join(',');
 }
 
 function violationText(run: JudgedRun): string {
@@ -55,13 +69,26 @@ function violationText(run: JudgedRun): string {
 export const allPtes: PropertyDef<SutConfig> = {
   id: 'repaint.all-ptes',
   claim:
-    'after finalisation on a system without the capability, every linear-map VA outside the kernel alias is mapped by a plain PTE, translation preserved',
-  invariants: 'kernel §8 inv. 1, 7, 14; §5.2',
+    'finalisation on a system without the capability repaints every linear-map VA outside the kernel alias to a plain PTE when linear_map_requires_bbml2, and changes no leaf otherwise; translation preserved',
+  invariants: 'kernel §8 inv. 1, 7, 14; §5.1, §5.2',
   arb: asymmetricArb(['v7.1', 'v6.18', 'prealloc'], false),
   numRuns: 12,
   check: (cfg, sut) => {
-    const { run, before } = bootRepaint(cfg, sut);
-    const head = `linear_map_split_to_ptes() on ${describeConfig(cfg)}`;
+    const { run, before, leavesBefore } = bootRepaint(cfg, sut);
+    const repaint = repaintAtFinalisation(cfg, run.phase.early);
+    const head = `setup_system_features() on ${describeConfig(cfg)} (${repaint ? 'repaints' : 'no repaint: !linear_map_requires_bbml2 or every early CPU has BBML2-noabort'})`;
+    const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
+    const diff = firstDifference(before, after);
+    if (diff !== undefined)
+      throw new PropertyFailure(`${head}
+the translation of the linear map changed: ${diff}`);
+    if (!repaint) {
+      if (shapeKey(run) !== leavesBefore)
+        throw new PropertyFailure(
+          `${head}\nthe linear map's leaves changed although the kernel has no reason to repaint`,
+        );
+      return;
+    }
     const kstart = Number(linearVa(run, cfg.memblock.kernel.stext) - LINEAR_START);
     const kend = Number(linearVa(run, cfg.memblock.kernel.init_begin) - LINEAR_START);
     for (const l of leavesIn(run.model, LINEAR_START, LINEAR_END)) {
@@ -72,11 +99,6 @@ export const allPtes: PropertyDef<SutConfig> = {
         );
       }
     }
-    const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
-    const diff = firstDifference(before, after);
-    if (diff !== undefined)
-      throw new PropertyFailure(`${head}
-the translation of the linear map changed: ${diff}`);
   },
 };
 

@@ -14,9 +14,9 @@ import { configArb } from '../arbitraries/config.ts';
 import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START, leavesIn, naturalSpans } from '../harness/leaves.ts';
-
-/** `KFENCE_POOL_SIZE` in pages: `(CONFIG_KFENCE_NUM_OBJECTS + 1) * 2` with the default 255 objects. */
-const KFENCE_POOL_PAGES = 512n;
+import { bootCpu as bootCpuOf, splitGate } from '../kernel/gates.ts';
+import type { SplitGate } from '../kernel/gates.ts';
+import { inKfencePool, kfencePoolRange } from '../kernel/kfencePool.ts';
 
 /** The generated input: a configuration and how to place the range on the booted layout. */
 export interface SplitInput {
@@ -54,8 +54,8 @@ export interface SplitOutcome {
   readonly leavesAfter: readonly LeafEntry[];
   readonly translationBefore: readonly Maplet[];
   readonly translationAfter: readonly Maplet[];
-  /** The kernel's `linear_map_requires_bbml2`: whether on-demand splits are meant to happen. */
-  readonly requiresBbml2: boolean;
+  /** What the kernel's gate makes of the call (properties/kernel/gates.ts), before any table is read. */
+  readonly gate: SplitGate;
   /** Whatever the caller's `before` hook observed just before the split. */
   readonly extra: unknown;
 }
@@ -102,9 +102,15 @@ export function runSplit(input: SplitInput, sut: SutFactory, before?: (run: Judg
   }
   // Precondition of the kernel: a range that starts in the KFENCE pool stays in it (the early exit
   // tests is_kfence_address(start) only), so such a range is cut at the pool's end.
-  const kfence = run.ops.inspect().kfence_pool_va;
-  const poolEnd = kfence === null ? 0n : kfence + KFENCE_POOL_PAGES * page;
-  if (kfence !== null && start >= kfence && start < poolEnd && end > poolEnd) end = poolEnd;
+  const kfence = kfencePoolRange(run);
+  if (kfence !== undefined && start >= kfence.start && start < kfence.end && end > kfence.end) end = kfence.end;
+  const gate = splitGate(
+    run.config,
+    run.phase,
+    bootCpuOf(run.config),
+    inKfencePool(run, start),
+    start % page === 0n && end % page === 0n,
+  );
   const leavesBefore = leavesIn(run.model, LINEAR_START, LINEAR_END);
   const translationBefore = translationOnly(mapped);
   const extra = before?.(run);
@@ -122,6 +128,6 @@ export function runSplit(input: SplitInput, sut: SutFactory, before?: (run: Judg
     translationBefore,
     translationAfter: translationOnly(run.interp(LINEAR_START, LINEAR_END)),
     extra,
-    requiresBbml2: run.ops.inspect().linear_map_requires_bbml2,
+    gate,
   };
 }
