@@ -46,6 +46,7 @@ export type Extra = Readonly<Record<string, string>>;
 /** The expectation of a scenario. */
 export type Mark =
   | { readonly kind: 'violation'; readonly code: ViolationCode; readonly event: number; readonly line: number }
+  | { readonly kind: 'end'; readonly code: ViolationCode; readonly event: number; readonly line: number }
   | { readonly kind: 'error'; readonly line: number };
 
 /** The event and line of the last event pushed. */
@@ -232,11 +233,11 @@ export class Trace {
   }
   /**
    * The first violation is found at the end of the trace (SEMANTICS.md §5 "End of trace"):
-   * event N + 1, reported one line after the last line. Call it last.
+   * event N + 1, after the last line. Call it last.
    */
   expectAtEnd(code: ViolationCode): this {
     if (this.mark) throw new Error('two expectations');
-    this.mark = { kind: 'violation', code, event: this.events + 1, line: this.lines.length + 1 };
+    this.mark = { kind: 'end', code, event: this.events + 1, line: this.lines.length };
     this.sealed = true;
     return this;
   }
@@ -251,6 +252,8 @@ export class Trace {
     if (!this.mark) return `ok: ${this.events} events`;
     if (this.mark.kind === 'error') return `error at line ${this.mark.line}`;
     const { code, event, line } = this.mark;
+    if (this.mark.kind === 'end')
+      return `! ${code} at end of trace (event ${event}, after line ${line}): ${VIOLATIONS[code]}`;
     return `! ${code} at event ${event} (line ${line}): ${VIOLATIONS[code]}`;
   }
 }

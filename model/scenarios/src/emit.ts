@@ -8,6 +8,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readmeRank } from './order.ts';
+import { AWAITING_MODEL_FIX } from './pending.ts';
 import type { Row } from './readme.ts';
 import { renderReadme } from './readme.ts';
 import type { Kind, ScenarioDef } from './registry.ts';
@@ -16,18 +17,23 @@ import type { Kind, ScenarioDef } from './registry.ts';
 export const KINDS: readonly Kind[] = ['good', 'bad', 'invalid'];
 
 /**
- * Builds every scenario.
+ * Builds every scenario but those awaiting a model fix (`pending.ts`).
  * @param scenarios - the registered scenarios
+ * @param held - the names not to write (default `AWAITING_MODEL_FIX`)
  * @returns the files to write, by path relative to model/scenarios/
  */
-export function renderAll(scenarios: readonly ScenarioDef[]): Map<string, string> {
+export function renderAll(
+  scenarios: readonly ScenarioDef[],
+  held: ReadonlySet<string> = AWAITING_MODEL_FIX,
+): Map<string, string> {
   const files = new Map<string, string>();
   const rows: (Row & { readonly rank: number })[] = [];
   scenarios.forEach((s, i) => {
+    if (held.has(s.name)) return;
     const t = s.build();
     const exp = t.expected();
     if (s.kind === 'good' && t.mark) throw new Error(`${s.name}: good scenario with an expectation`);
-    if (s.kind === 'bad' && t.mark?.kind !== 'violation')
+    if (s.kind === 'bad' && t.mark?.kind !== 'violation' && t.mark?.kind !== 'end')
       throw new Error(`${s.name}: bad scenario without a violation`);
     if (s.kind === 'invalid' && t.mark?.kind !== 'error')
       throw new Error(`${s.name}: invalid scenario without an error`);

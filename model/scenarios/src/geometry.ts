@@ -10,6 +10,9 @@
 /** A granule name as the `bbm-trace/1` header spells it. */
 export type Granule = '4K' | '16K' | '64K';
 
+/** The three granules, for scenarios whose rule depends on the granule. */
+export const GRANULES: readonly Granule[] = ['4K', '16K', '64K'];
+
 /** A translation level (Arm numbering: pages are level 3). */
 export type Level = 0 | 1 | 2 | 3;
 

@@ -8,7 +8,7 @@
  */
 import type { Cpu, Trace } from './builder.ts';
 import { cpu } from './builder.ts';
-import type { LeafProt } from './descriptors.ts';
+import type { LeafProt, TableProt } from './descriptors.ts';
 import { KERNEL } from './descriptors.ts';
 import { LM, MiB, VMALLOC } from './geometry.ts';
 
@@ -46,6 +46,8 @@ export interface PteLayout {
   /** CONT on every page, or per page. */
   readonly cont?: boolean | ((i: bigint) => boolean);
   readonly prot?: LeafProt;
+  /** The table descriptor's attributes (default PXNTable + the kernel's UXNTable, TABLE_AF). */
+  readonly tableProt?: TableProt;
 }
 
 /** What `base4k` maps. */
@@ -85,7 +87,7 @@ export function base4k(t: Trace, o: Base4kOptions = {}): Trace {
   for (let k = 0; k < nb; k++) t.map(c, L2_4K, 2, LM(pmdPA(k)), pmdPA(k), { ...prot, cont: o.contPmd ?? false });
   if (o.pte) {
     const { at, table, n, cont = false } = o.pte;
-    t.link(c, L2_4K, 2, LM(pmdPA(at)), table, { pxnTable: true });
+    t.link(c, L2_4K, 2, LM(pmdPA(at)), table, o.pte.tableProt ?? { pxnTable: true });
     t.mapRange(c, table, 3, LM(pmdPA(at)), pmdPA(at), n, o.pte.prot ?? prot, (i, x) => ({
       ...x,
       cont: typeof cont === 'function' ? cont(i) : cont,

@@ -29,7 +29,12 @@ function table(rows: readonly Row[], kind: Kind): string {
     .filter((r) => r.kind === kind)
     .map((r) => {
       const short = r.expected.startsWith('! ')
-        ? r.expected.replace(/^! (\S+) at event (\d+) \(line (\d+)\):.*$/, '`$1` at event $2 (line $3)')
+        ? r.expected
+            .replace(/^! (\S+) at event (\d+) \(line (\d+)\):.*$/, '`$1` at event $2 (line $3)')
+            .replace(
+              /^! (\S+) at end of trace \(event (\d+), after line (\d+)\):.*$/,
+              '`$1` at end of trace (event $2)',
+            )
         : `\`${r.expected}\``;
       return [`\`${r.name}\``, short, cell(r.desc)];
     });
@@ -57,7 +62,8 @@ the model's code, so that they cross-check it.
 - \`good/<name>.jsonl\`: \`check-trace\` must print \`ok: N events\` and exit 0.
 - \`bad/<name>.jsonl\`: it must print \`! <code> at event <N> (line <L>): <message>\` (the first
   violation; events are numbered from 1, the header is line 1, blank lines count as lines only) and
-  exit 1.
+  exit 1. A violation found by the end-of-trace judgement (model/SEMANTICS.md §5) prints
+  \`! <code> at end of trace (event <N+1>, after line <L>): <message>\`, L the last line.
 - \`invalid/<name>.jsonl\`: bad input; it must print \`bbm-verify: line <L>: <reason>\` and exit 2.
   \`.expected\` holds \`error at line <L>\`.
 - \`<name>.expected\` holds exactly the expected first output line.
@@ -72,10 +78,14 @@ nothing of the model but the fixed violation messages of \`model/bbm/violations.
 Layout: \`src/geometry.ts\` (granules, levels, group sizes), \`src/descriptors.ts\` (descriptor
 bits), \`src/builder.ts\` (the trace builder and its expectation), \`src/kernel.ts\` (kernel-shaped
 sequences: \`split_pmd()\`, \`split_contpte()\`, flushes, park), \`src/layouts.ts\` (boot-time maps
-and CPU sets), \`src/families/<family>.ts\` (one file per rule family: a new scenario is added,
+and CPU sets), \`src/anygranule.ts\` (the same maps in every granule, for rules that depend on
+it), \`src/sequences.ts\` and \`src/groups.ts\` (operations and group stores several families
+vary), \`src/families/<family>.ts\` (one file per rule family: a new scenario is added,
 with \`scenario(kind, name, desc, build)\`, in the file of the rule it exercises), \`src/readme.ts\`
 and \`src/emit.ts\` (this file and the trace files). The tables below keep the order of the
-first generator; newer scenarios follow, family by family.
+first generator; newer scenarios follow, family by family. The scenarios named in
+\`src/pending.ts\` are registered but not written yet: they wait for the model fix of their rule
+(issue 7), and the readings at the end may name them.
 
 Conventions: kernel linear-map VAs (VA = 0xffff000000000000 + PA), memory at PA 0x40000000,
 table pages from PA 0x80000000 (the root), vmalloc-area VAs at 0xffff800080000000. Leaves are
@@ -137,5 +147,31 @@ these scenarios is a question for the contract, not necessarily a model bug.
    with \`va_bits\` other than 48 or \`bbm\` outside 0..3 are all exit 2 at their line. A
    17-digit hex value is chosen with a non-zero leading digit so that it is invalid both as "more
    than 16 digits" and as "not 64-bit".
+10. **End-of-trace verdicts** (model/SEMANTICS.md §5: "reported as event N + 1"): neither
+    SEMANTICS.md nor the trace README says how such a verdict prints; the scenarios expect
+    \`! <code> at end of trace (event <N+1>, after line <L>): <message>\` with L the last line
+    (\`cont-repaint-partial-never-flushed-*\`, \`resume-ends-parked-stale-4k\`).
+11. **nT blocks and walk entries**: SEMANTICS.md W5 exempts a level-1 observer from
+    \`size-change-without-bbml2\` when the old block has nT = 1 (B4), and §4 exempts shape
+    conflicts with an nT = 1 block, but §4 states no such exemption for "a walk entry of level L
+    and a leaf entry of level ≤ L". Read literally, the stale nT block then conflicts with the new
+    table's walk entry at W6 and the nT protocol could never be clean, which would make the W5
+    exemption dead text; \`decode-nt-block-split-l1-*\` are good, reading IXPRKH ("not cached in
+    a way that can conflict") as covering walk entries too.
+12. **A table as a member of a contiguous group**: W7 says every valid member of a group holding
+    a Contiguous leaf must be "a leaf mapping base + i × size", then allows "a table" beside
+    Contiguous members when every observer has noabort. \`cont-order-table-member-noabort-4k\`
+    reads the second sentence as the rule for tables (allowed under noabort), with the table's
+    pages mapping what the group span maps, so that no other reading makes a difference.
+13. **C3 at a DSB**: "a completed TLBI's scope overlaps the group" is read as a TLBI that this DSB
+    completed (\`cont-repaint-partial-flushed-by-other-cpu-4k\`: the other CPU's DSB).
+14. **AttrIndx inside a group**: W7 defers only permission differences to C3; decision 11 calls
+    Normal <-> Normal-Tagged "permission-like" for B1 only and says a group needs the same
+    AttrIndx, so retagging a live group member by member is \`cont-misprogrammed\` at the first
+    store (\`cont-attr-retag-live-group-noabort-4k\`), not a transient repaint.
+15. **After the first violation** nothing is compared (SEMANTICS.md, ADR 003), and check-trace
+    prints only the first; \`rt-alloc-inside-stop-kept-then-freed-4k\` pins that its later
+    \`free\` of the page (bad input if the allocation had been dropped) does not turn the verdict
+    into exit 2.
 `;
 }

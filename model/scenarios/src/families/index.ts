@@ -7,6 +7,7 @@
 import type { ScenarioDef } from '../registry.ts';
 import { registered } from '../registry.ts';
 import './size-change.ts';
+import './size-change-identity.ts';
 import './contiguous.ts';
 import './bbm-protocol.ts';
 import './live-change.ts';
@@ -15,6 +16,16 @@ import './links.ts';
 import './repaint.ts';
 import './preempt-rt.ts';
 import './invalid-input.ts';
+import './cont-order.ts';
+import './cont-attrs.ts';
+import './cont-bbm.ts';
+import './cont-repaint.ts';
+import './decode.ts';
+import './resume.ts';
+import './walk-cache.ts';
+import './lifetime.ts';
+import './tlbi-timing.ts';
+import './visibility.ts';
 
 /** @returns every scenario of every family, in registration order */
 export function allScenarios(): readonly ScenarioDef[] {

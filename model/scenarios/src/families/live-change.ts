@@ -116,3 +116,16 @@ scenario(
     return t;
   },
 );
+
+scenario(
+  'good',
+  'live-block-normal-to-tagged-l0-4k',
+  'Two level-0 CPUs. A live 2 MiB block goes from Normal (AttrIndx 0) to Normal-Tagged (AttrIndx 1) in place, then `flush_tlb_kernel_range()`. Same shape (no size or Contiguous change), so only B1 applies, and decision 11 makes Normal <-> Normal-Tagged a permission-like change (SEMANTICS.md §4: "memory type class with Normal ≡ Normal-Tagged"): allowed live at every BBM level, unlike the same change during a split (family 3, `split-pmd-children-tagged-noabort-4k`).',
+  () => {
+    const t = new Trace({ cpus: L0x2 });
+    base4k(t, { blocks: 2 });
+    t.map(0, L2_4K, 2, LM(pmdPA(1)), pmdPA(1), { attr: 1 });
+    flushKernelPage(t, 0, LM(pmdPA(1)));
+    return t;
+  },
+);

@@ -54,3 +54,19 @@ scenario(
   "The one-block repaint of `repaint-nonrt-alloc-inside-stop-4k` with `preempt_rt: true`: upstream's GFP_ATOMIC allocation inside stop_machine() may sleep on PREEMPT_RT (spec §5.4). Flagged at the `alloc`.",
   () => rtRepaint(new Trace({ cpus: ASYM, preempt_rt: true }), { bad: 'alloc-while-stopped' }),
 );
+
+scenario(
+  'bad',
+  'rt-alloc-inside-stop-kept-then-freed-4k',
+  'PREEMPT_RT (`preempt_rt: true`). A PTE table is allocated inside `stop`/`resume` (`alloc-while-stopped`, the first violation), filled for a split that is then abandoned, and freed after `resume` (legal: never linked). SEMANTICS.md `alloc`: the page is allocated all the same (ADR 003, family 10), so the later writes into it and its `free` are neither `write-to-non-table` nor bad input (a `free` of a page that is not a table would be exit 2). The verdict stays the `alloc`.',
+  () => {
+    const t = new Trace({ cpus: ASYM, preempt_rt: true });
+    base4k(t, { blocks: 2 });
+    t.stop(0);
+    parkSecondary(t, 1);
+    t.alloc(0x80003000n, 3).expect('alloc-while-stopped');
+    t.mapRange(0, 0x80003000n, 3, LM(pmdPA(0)), pmdPA(0), 16);
+    t.unpark(1).isb(1).resume(0);
+    return t.free(0x80003000n);
+  },
+);

@@ -6,13 +6,12 @@
  *
  * Layer: model/scenarios (generator only).
  */
-import type { ViolationCode } from '../../../bbm/violations.ts';
 import { cpu, Trace } from '../builder.ts';
 import { LM, MiB } from '../geometry.ts';
-import { flushAll, flushKernelPage, parkSecondary, rewriteGroup, splitBlock } from '../kernel.ts';
+import { flushAll, flushKernelPage, parkSecondary, splitBlock } from '../kernel.ts';
 import { ASYM, L2_4K, PA0, base4k, pmdPA } from '../layouts.ts';
 import { family, scenario } from '../registry.ts';
-import { noabortSplit4k } from '../sequences.ts';
+import { noabortSplit4k, repaint4k } from '../sequences.ts';
 
 family('repaint');
 
@@ -45,41 +44,6 @@ scenario(
     return t;
   },
 );
-
-/** Knobs of `repaint4k`. */
-interface RepaintVariant {
-  /** The parked CPU's own `vmalle1` (default true). */
-  readonly localFlush?: boolean;
-  /** CPU 0's flush before the release (default `flush_tlb_all()`; null: none). */
-  readonly flush?: ((t: Trace) => void) | null;
-  /** The violation expected at `unpark`. */
-  readonly bad?: ViolationCode;
-}
-
-/**
- * `linear_map_split_to_ptes()` on an asymmetric system (4K): CPU 0 noabort, CPU 1 level 0.
- * Map: L2[0], L2[1] blocks; L2[2] -> PTE table with a CONT group (pages 0..15) and 16 plain pages.
- * @param t - the trace
- * @param v - the variant
- * @returns the trace
- */
-export function repaint4k(t: Trace, v: RepaintVariant = {}): Trace {
-  const pte = 0x80003000n;
-  const flush = v.flush === undefined ? flushAll : v.flush;
-  base4k(t, { blocks: 2, pte: { at: 2, table: pte, n: 32, cont: (i) => i < 16n } });
-  t.stop(0);
-  parkSecondary(t, 1, { localFlush: v.localFlush ?? true });
-  // range_split_to_ptes(): split_pmd(to_cont = false) for both blocks, split_contpte for the group
-  splitBlock(t, 0, { parent: L2_4K, level: 2, va: LM(pmdPA(0)), pa: pmdPA(0), table: 0x80004000n });
-  splitBlock(t, 0, { parent: L2_4K, level: 2, va: LM(pmdPA(1)), pa: pmdPA(1), table: 0x80005000n });
-  rewriteGroup(t, 0, { table: pte, level: 3, va: LM(pmdPA(2)), pa: pmdPA(2), cont: false });
-  t.dsb(0, 'ishst').isb(0);
-  if (flush) flush(t);
-  t.unpark(1);
-  if (v.bad) t.expect(v.bad);
-  t.isb(1).resume(0);
-  return t;
-}
 
 /**
  * `flush_tlb_kernel_range()` of `[PA0, PA0 + size)` in the linear map with one range TLBI.

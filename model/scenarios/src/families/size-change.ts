@@ -1,8 +1,8 @@
 /**
- * Family "size change" (B3–B5; RKFLJB, RPVTFW): live block <-> table changes. Allowed only when
- * every running CPU has noabort (SEMANTICS.md W5 `size-change-without-bbml2`), and only when the
- * translation of every VA is kept, permissions with hierarchical limits included
- * (`non-identity-split`, decision 1).
+ * Family "size change" (B3, B4; RKFLJB): a live block <-> table change is allowed only when every
+ * running CPU has noabort (SEMANTICS.md W5 `size-change-without-bbml2`; a BBM-level-1 observer is
+ * exempt only for an old block with nT = 1). What such a change must keep is
+ * `size-change-identity.ts` (B5).
  *
  * Layer: model/scenarios (generator only).
  */
@@ -78,27 +78,6 @@ scenario(
     // update_range_prot(): PTE_RDONLY set, PTE_WRITE cleared, then __change_memory_common's flush
     t.map(2, 0x80003000n, 3, addr, 0x40123000n, KERNEL_RO);
     flushKernelPage(t, 2, addr);
-    return t;
-  },
-);
-
-scenario(
-  'good',
-  'l2-noabort-split-pmd-pxntable-only-4k',
-  'Two noabort CPUs. `split_pmd(to_cont=false)` where the child pages do NOT carry PXN but the new table descriptor sets PXNTable. The effective permission of every VA (hierarchical PXNTable counted, B5) is still privileged-execute-never, so the split preserves the translation and is accepted.',
-  () => {
-    const t = new Trace({ cpus: NOABORT2 });
-    base4k(t, { blocks: 2 });
-    splitBlock(t, 0, {
-      parent: L2_4K,
-      level: 2,
-      va: LM(pmdPA(1)),
-      pa: pmdPA(1),
-      table: 0x80003000n,
-      child: (_i, o) => ({ ...o, pxn: false }),
-      pxnTable: true,
-    });
-    t.dsb(0, 'ishst').isb(0);
     return t;
   },
 );
@@ -186,47 +165,4 @@ scenario(
     t.dsb(0, 'ishst').isb(0);
     return t;
   },
-);
-
-scenario(
-  'bad',
-  'split-pmd-wrong-pfn-step-4k',
-  'Two noabort CPUs. `split_pmd(to_cont=false)` whose child PTEs step the pfn by 2 (entry i maps block PA + i x 8 KiB): most VAs of the old block change OA, so the live size change is not identity-preserving (B5, RPVTFW). Flagged at the table descriptor.',
-  () => noabortSplit4k(new Trace({ cpus: NOABORT2 }), { cont: false, split: { step: 2n }, bad: 'non-identity-split' }),
-);
-
-scenario(
-  'bad',
-  'split-pmd-missing-pxn-4k',
-  'Two noabort CPUs. `split_pmd(to_cont=false)` of a PXN block where the child PTEs lose PXN and the table descriptor has no PXNTable (the mirror of `PMD_SECT_PXN` into `PMD_TABLE_PXN` forgotten): every VA becomes privileged-executable, a permission change during a size change (B5, decision 1).',
-  () =>
-    noabortSplit4k(new Trace({ cpus: NOABORT2 }), {
-      cont: false,
-      split: { child: (_i, o) => ({ ...o, pxn: false }), pxnTable: false },
-      bad: 'non-identity-split',
-    }),
-);
-
-scenario(
-  'bad',
-  'split-pmd-children-readonly-4k',
-  'Two noabort CPUs. A split that also changes permissions: the child PTEs are written read-only (AP[2]=1, DBM=0) while the block was read-write. Under the strict default of decision 1 a split must keep permissions (B5).',
-  () =>
-    noabortSplit4k(new Trace({ cpus: NOABORT2 }), {
-      cont: false,
-      split: { child: (_i, o) => ({ ...o, ...KERNEL_RO }) },
-      bad: 'non-identity-split',
-    }),
-);
-
-scenario(
-  'bad',
-  'split-pmd-children-af0-4k',
-  'Two noabort CPUs. `split_pmd(to_cont=false)` whose child PTEs have AF=0 (built from a prot without PTE_AF): accesses would now take Access-flag faults, so AF is not preserved (B5: "AF=1 must be kept on every new leaf").',
-  () =>
-    noabortSplit4k(new Trace({ cpus: NOABORT2 }), {
-      cont: false,
-      split: { child: (_i, o) => ({ ...o, af: false }) },
-      bad: 'non-identity-split',
-    }),
 );
