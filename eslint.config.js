@@ -34,6 +34,35 @@ export default tseslint.config(
     ]),
   },
   {
+    // The reference checker (tests only) is written from SEMANTICS.md alone: it may import only
+    // the event types, the violation codes, the trace reader, the branded bigints and the input
+    // error of the fast model (model/reference/README.md). Its trace generator uses fast-check.
+    files: ['model/reference/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: boundary([
+      [
+        '**/impl/**',
+        '**/properties/**',
+        '**/shrinks/**',
+        '**/reports/**',
+        '**/cli/**',
+        '**/machine/*',
+        '!**/machine/inputError.ts',
+        '**/bbm/*',
+        '!**/bbm/violations.ts',
+        '**/arch/*',
+        '!**/arch/bits.ts',
+        '**/trace/*',
+        '!**/trace/parse.ts',
+        '**/tlb/*',
+        '**/abstract/*',
+        '**/testing/*',
+        '**/step.ts',
+        '**/options.ts',
+      ],
+    ]),
+  },
+  {
     // The model's own tests may use fast-check, never the SUT.
     files: ['model/**/*.test.ts'],
     rules: boundary([['**/impl/**', '**/properties/**', '**/shrinks/**', '**/reports/**', '**/cli/**']]),

@@ -1,0 +1,162 @@
+/**
+ * Reference checker — every TLB entry a walk of CPU `c` can produce now (SEMANTICS.md §2,
+ * decision 8: TLBs may fill at any time from any VA). A walk starts at the root or at any
+ * walk-cache entry `c` holds, and reads at each entry every value of `c`'s view; a table
+ * descriptor that links a page yields a walk entry and the walk goes on, a leaf with AF = 1
+ * (decision 12) yields one entry, or two if it has the Contiguous bit (span and individual).
+ * Dangling or undecodable descriptors yield nothing. Exhaustive: every path of every view.
+ *
+ * Layer: model/reference (tests only).
+ */
+import type { CpuId } from '../events.ts';
+import { NO_LIMITS, addLimits } from './descriptor.ts';
+import type { LeafDesc, Limits } from './descriptor.ts';
+import type { HeldEntry, LeafEntry, PathStep, TlbEntry } from './entries.ts';
+import { TTBR1_BASE, contEntries, entryBytes } from './geometry.ts';
+import { entryPA, view } from './memory.ts';
+import type { RefMemory, TablePage } from './memory.ts';
+import { linkTarget, walkedIndexes } from './pointers.ts';
+
+/**
+ * The entries CPU `c` may fill now, each with the moment it counts as filled for TLBI completion
+ * (`lastFill`, SEMANTICS.md §3): `now` for a walk from the root; for a walk that starts at a held
+ * walk-cache entry, that entry's own `lastFill` — an entry built from a cached table pointer is no
+ * fresher than the pointer, so the TLBI that removes the pointer removes what was built from it
+ * (model/reference/README.md, reading R1).
+ * @param mem - the memory
+ * @param c - the CPU (as if running)
+ * @param heldWalks - the walk-cache entries it holds with their `lastFill` (walks may start at them)
+ * @param now - the current moment
+ * @param reuse - entries already held, whose objects may be returned again for the same key
+ * @returns the entries by key
+ */
+export function fillable(
+  mem: RefMemory,
+  c: CpuId,
+  heldWalks: readonly HeldEntry[],
+  now: number,
+  reuse?: ReadonlyMap<string, HeldEntry>,
+): Map<string, HeldEntry> {
+  const out = new Map<string, HeldEntry>();
+  const g = mem.geometry;
+  let at = now;
+
+  const put = (e: TlbEntry): void => {
+    const had = out.get(e.key);
+    if (had === undefined) {
+      out.set(e.key, { entry: e, lastFill: at });
+      return;
+    }
+    const newer = e.kind === 'leaf' && had.entry.kind === 'leaf' && e.storeTime > had.entry.storeTime;
+    out.set(e.key, { entry: newer ? e : had.entry, lastFill: Math.max(at, had.lastFill) });
+  };
+
+  /** Whether `key` is already out at least as fresh (and, for a leaf, from as late a store). */
+  const known = (key: string, storeTime: number): boolean => {
+    const had = out.get(key);
+    return had !== undefined && had.lastFill >= at && (had.entry.kind === 'walk' || had.entry.storeTime >= storeTime);
+  };
+
+  /** Puts the entry `key` unless known; an identical entry object of `reuse` is taken as is (speed only). */
+  const offer = (key: string, storeTime: number, build: () => TlbEntry): TlbEntry | undefined => {
+    if (known(key, storeTime)) return undefined;
+    const old = reuse?.get(key)?.entry;
+    const e = old !== undefined && (old.kind === 'walk' || old.storeTime === storeTime) ? old : build();
+    put(e);
+    return e;
+  };
+
+  const walkTable = (
+    page: TablePage,
+    vaBase: bigint,
+    limits: Limits,
+    keyPrefix: string,
+    path: readonly PathStep[],
+  ): void => {
+    const level = page.level;
+    const size = entryBytes(g, level);
+    for (const index of walkedIndexes(mem, page)) {
+      const va = vaBase + BigInt(index) * size;
+      for (const s of view(mem, c, page, index)) {
+        const d = s.d;
+        if (d.type === 'table') {
+          const x = linkTarget(mem, level, s);
+          if (x === undefined) continue;
+          const key = `${keyPrefix}/${s.key}@${x.gen}`;
+          const w = offer(key, s.time, () => ({
+            kind: 'walk',
+            key,
+            path: [...path, { loc: entryPA(page, index), value: s.value, linkGen: x.gen }],
+            level,
+            vaBase: va,
+            vaSize: size,
+            page: x.pa,
+            gen: x.gen,
+            limits: addLimits(limits, d.limits),
+          }));
+          if (w !== undefined && w.kind === 'walk') walkTable(x, va, w.limits, key, w.path);
+        } else if (d.type === 'leaf' && d.af) {
+          const key = `${keyPrefix}/${s.key}`;
+          const leafPath = (): PathStep[] => [...path, { loc: entryPA(page, index), value: s.value }];
+          if (!d.cont) {
+            offer(key + ':p', s.time, () =>
+              leafEntry(key + ':p', leafPath(), level, 'plain', undefined, va, size, d.oa, d, limits, s.time),
+            );
+            continue;
+          }
+          const n = contEntries(g, level);
+          const groupIndex = Math.floor(index / n);
+          const group = `${page.name}/${groupIndex}`;
+          offer(key + ':s', s.time, () => {
+            const groupBytes = size * BigInt(n);
+            return leafEntry(
+              key + ':s',
+              leafPath(),
+              level,
+              'span',
+              group,
+              vaBase + BigInt(groupIndex) * groupBytes,
+              groupBytes,
+              d.oa & ~(groupBytes - 1n),
+              d,
+              limits,
+              s.time,
+            );
+          });
+          offer(key + ':i', s.time, () =>
+            leafEntry(key + ':i', leafPath(), level, 'individual', group, va, size, d.oa, d, limits, s.time),
+          );
+        }
+      }
+    }
+  };
+
+  const root = mem.pages.get(mem.root);
+  if (root !== undefined) walkTable(root, TTBR1_BASE, NO_LIMITS, '', []);
+  for (const h of heldWalks) {
+    const w = h.entry;
+    // A walk entry the root walk produced again was walked below already, at `now`.
+    if (w.kind !== 'walk' || out.has(w.key)) continue;
+    const x = mem.pages.get(w.page);
+    at = h.lastFill;
+    if (x !== undefined && x.gen === w.gen) walkTable(x, w.vaBase, w.limits, w.key, w.path);
+  }
+  return out;
+}
+
+/** Builds a leaf entry. */
+function leafEntry(
+  key: string,
+  path: readonly PathStep[],
+  level: number,
+  shape: LeafEntry['shape'],
+  group: string | undefined,
+  vaBase: bigint,
+  vaSize: bigint,
+  oaBase: bigint,
+  desc: LeafDesc,
+  limits: Limits,
+  storeTime: number,
+): LeafEntry {
+  return { kind: 'leaf', key, path, level, shape, group, vaBase, vaSize, oaBase, desc, limits, storeTime };
+}
