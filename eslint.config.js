@@ -74,6 +74,6 @@ export default tseslint.config(
   { files: ['reports/**/*.ts'], rules: boundary([['**/impl/**', '**/properties/**', '**/cli/**']]) },
   {
     files: ['bin/**/*.mjs', 'eslint.config.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );

@@ -87,7 +87,7 @@ describe('bbm-verify check-trace', () => {
     );
     expect((await runCli(['check-trace', join(dir, 'none')], noStdin)).code).toBe(2);
     expect((await runCli(['check-trace', '--frob', 'x'], noStdin)).stderr).toEqual([
-      'bbm-verify: check-trace: unknown option --frob',
+      'bbm-verify: check-trace: unknown option --frob (try: bbm-verify check-trace --help)',
     ]);
     expect((await runCli(['frob'], noStdin)).code).toBe(2);
   });

@@ -5,9 +5,12 @@
  *
  * Layer: cli.
  */
-import { CORPUS_DIR, CorpusError, loadCorpus } from '../properties/corpus.ts';
+import { statSync } from 'node:fs';
+import { CORPUS_DIR, CorpusError, decodeValue, loadCorpus } from '../properties/corpus.ts';
 import { replayEntry } from '../properties/corpusReplay.ts';
 import type { CommandResult } from './checkTrace.ts';
+import { parseVerb, verbHelp } from './options.ts';
+import { CORPUS_VERB } from './verbs.ts';
 import { UsageError } from './usage.ts';
 
 /**
@@ -16,10 +19,28 @@ import { UsageError } from './usage.ts';
  * @returns output and exit code
  */
 export async function runCorpus(args: readonly string[]): Promise<CommandResult> {
-  if (args.length > 1 || args.some((a) => a.startsWith('-'))) throw new UsageError('corpus: expected at most one DIR');
-  const dir = args[0] ?? CORPUS_DIR;
+  const { positionals, help } = parseVerb(CORPUS_VERB, args);
+  if (help) return { stdout: [verbHelp(CORPUS_VERB)], stderr: [], code: 0 };
+  const dir = positionals[0] ?? CORPUS_DIR;
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError(`corpus: ${dir} does not exist`);
+  }
+  if (!isDir) throw new UsageError(`corpus: ${dir} is not a folder`);
   try {
     const entries = loadCorpus(dir);
+    if (entries.length === 0)
+      throw new UsageError(`corpus: no entries (<property>/<name>.json) under ${dir}: nothing to replay`);
+    // An input that does not decode is a corrupt file, not a changed verdict.
+    for (const { file, entry } of entries) {
+      try {
+        decodeValue(entry.input);
+      } catch (e) {
+        throw new CorpusError(`${file}: its input does not decode: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     const stdout: string[] = [];
     let changed = 0;
     for (const { file, entry } of entries) {

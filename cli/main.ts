@@ -1,64 +1,113 @@
 /**
- * The `bbm-verify` command: dispatches to the subcommands. Usage errors print one line and exit 2;
- * nothing prints a stack trace.
+ * The `bbm-verify` command: dispatches to the verbs, prints their help (generated from the same
+ * option tables that parse them) and the version. Usage errors print one line and exit 2; an
+ * internal error prints one line and exits 3; nothing prints a stack trace. Output is streamed;
+ * when stdout is closed early (`| head`) the command stops quietly with status 141 (128 + SIGPIPE),
+ * as a Unix filter killed by SIGPIPE does — never 0, so a pipeline under `pipefail` does not pass.
  *
  * Layer: cli.
  */
-import { runCheckTrace } from './checkTrace.ts';
+import { readFileSync } from 'node:fs';
 import type { CommandResult } from './checkTrace.ts';
-import { runCorpus } from './corpus.ts';
-import { runMutants } from './mutants.ts';
-import { runScenarios } from './scenarios.ts';
-import { runVerify } from './verify.ts';
-import { USAGE, UsageError } from './usage.ts';
+import { EXIT, UsageError } from './usage.ts';
+import { VERBS } from './verbs.ts';
+import { stopChildren } from './verifyRunner.ts';
+
+/** @returns the version of the package */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The top-level help, from the verbs' own tables. */
+export function usage(): string {
+  const verbs = VERBS.map((v) => {
+    const name = `${v.name}${v.positionals === undefined ? '' : ` ${v.positionals}`}`;
+    return `  ${name.padEnd(22)} ${v.brief}`;
+  });
+  return [
+    'usage: bbm-verify <command> [options]      (bbm-verify <command> --help for its options)',
+    '',
+    'commands:',
+    ...verbs,
+    `  ${'help'.padEnd(22)} this text (also --help, -h); --version prints the version`,
+    '',
+    'exit status: 0 holds, 1 a finding, 2 bad usage or input, 3 an internal error of the suite',
+  ].join('\n');
+}
 
 /**
  * Runs a command line.
  * @param argv - arguments after the program name
  * @param stdin - standard input
+ * @param print - receives stdout lines as they are produced, for commands that stream
  * @returns output and exit code
  */
-export async function runCli(argv: readonly string[], stdin: NodeJS.ReadableStream): Promise<CommandResult> {
+export async function runCli(
+  argv: readonly string[],
+  stdin: NodeJS.ReadableStream,
+  print?: (line: string) => void,
+): Promise<CommandResult> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      // Each command is loaded when it runs: help and the parent of verify stay light.
       case 'check-trace':
-        return await runCheckTrace(rest, stdin);
+        return await (await import('./checkTrace.ts')).runCheckTrace(rest, stdin);
       case 'verify':
       case 'run':
-        return await runVerify(rest);
+        return await (await import('./verify.ts')).runVerify(rest, print);
       case 'mutants':
-        return await runMutants(rest);
+        return await (await import('./mutants.ts')).runMutants(rest);
       case 'corpus':
-        return await runCorpus(rest);
+        return await (await import('./corpus.ts')).runCorpus(rest);
       case 'scenarios':
-        return await runScenarios(rest);
+        return await (await import('./scenarios.ts')).runScenarios(rest);
       case 'help':
       case '--help':
       case '-h':
-        return { stdout: [USAGE], stderr: [], code: 0 };
+        return { stdout: [usage()], stderr: [], code: EXIT.ok };
+      case '--version':
+      case '-V':
+        return { stdout: [`bbm-verify ${version()}`], stderr: [], code: EXIT.ok };
       case undefined:
         throw new UsageError('missing command (try: bbm-verify help)');
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)} (try: bbm-verify help)`);
     }
   } catch (e) {
-    if (e instanceof UsageError) return { stdout: [], stderr: [`bbm-verify: ${e.message}`], code: 2 };
+    if (e instanceof UsageError) return { stdout: [], stderr: [`bbm-verify: ${e.message}`], code: EXIT.usage };
     throw e;
   }
 }
 
 const isMain = process.argv[1] !== undefined && /(?:cli[/\\]main\.ts|bbm-verify(?:\.mjs)?)$/.test(process.argv[1]);
 if (isMain) {
-  runCli(process.argv.slice(2), process.stdin).then(
+  // A reader that went away (`| head`): stop the run and leave quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    stopChildren();
+    if (e.code === 'EPIPE') process.exit(141);
+    process.exit(EXIT.internal);
+  });
+  process.on('SIGINT', () => {
+    stopChildren();
+    process.exit(130);
+  });
+  const write = (line: string): void => {
+    process.stdout.write(line + '\n');
+  };
+  runCli(process.argv.slice(2), process.stdin, write).then(
     (r) => {
-      for (const line of r.stdout) process.stdout.write(line + '\n');
+      if (r.streamed !== true) for (const line of r.stdout) write(line);
       for (const line of r.stderr) process.stderr.write(line + '\n');
       process.exitCode = r.code;
     },
     (e: unknown) => {
-      process.stderr.write(`bbm-verify: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = 3;
+      stopChildren();
+      process.stderr.write(
+        `bbm-verify: internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`,
+      );
+      process.exitCode = EXIT.internal;
     },
   );
 }

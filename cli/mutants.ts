@@ -12,7 +12,9 @@ import type { CommandResult } from './checkTrace.ts';
 import { UsageError } from './usage.ts';
 import { CORPUS_DIR, encodeValue, saveEntry } from '../properties/corpus.ts';
 import { ARM_ARM_ISSUE, KERNEL_VERSION } from '../model/spec-version.ts';
-import { VERIFY_SEED } from './verify.ts';
+import { parseVerb, verbHelp } from './options.ts';
+import { MUTANTS_VERB, VERIFY_SEED } from './verbs.ts';
+import { positiveInt, seedValue } from './values.ts';
 
 /**
  * Runs the command.
@@ -20,28 +22,14 @@ import { VERIFY_SEED } from './verify.ts';
  * @returns output and exit code
  */
 export async function runMutants(args: readonly string[]): Promise<CommandResult> {
-  let full = false;
-  let save = false;
-  let seed = Number(process.env['BBM_SEED'] ?? VERIFY_SEED);
-  let runs: number | undefined;
-  const only: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? '';
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`mutants: ${a} needs a value`);
-      return v;
-    };
-    if (a === '--full') full = true;
-    else if (a === '--save-corpus') save = true;
-    else if (a === '--only') only.push(...value().split(','));
-    else if (a === '--seed' || a === '--runs') {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`mutants: ${a} must be a non-negative integer`);
-      if (a === '--seed') seed = n;
-      else runs = n;
-    } else throw new UsageError(`mutants: unknown option ${JSON.stringify(a)}`);
-  }
+  const { values: v, source, help } = parseVerb(MUTANTS_VERB, args);
+  if (help) return { stdout: [verbHelp(MUTANTS_VERB)], stderr: [], code: 0 };
+  const full = v['full'] === true;
+  const save = v['save-corpus'] === true;
+  const seed =
+    typeof v['seed'] === 'string' ? seedValue(v['seed'], `mutants: ${source['seed'] ?? '--seed'}`) : VERIFY_SEED;
+  const runs = typeof v['runs'] === 'string' ? positiveInt(v['runs'], 'mutants: --runs') : undefined;
+  const only = ((v['only'] ?? []) as string[]).flatMap((x) => x.split(','));
   for (const id of only)
     if (!MUTANTS.some((m) => m.id === id)) throw new UsageError(`mutants: no mutant ${JSON.stringify(id)}`);
   const mutants = MUTANTS.filter((m) => only.length === 0 || only.includes(m.id));
@@ -50,7 +38,7 @@ export async function runMutants(args: readonly string[]): Promise<CommandResult
   const saved: string[] = [];
   if (save) {
     for (const row of rows) {
-      const kill = row.results.find((r) => !r.ok);
+      const kill = row.results.find((r) => r.status === 'fail');
       if (kill === undefined) continue;
       const file = saveEntry(CORPUS_DIR, {
         name: row.mutant.id,

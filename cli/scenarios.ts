@@ -10,6 +10,8 @@ import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import type { CommandResult } from './checkTrace.ts';
 import { runCheckTrace } from './checkTrace.ts';
+import { parseVerb, verbHelp } from './options.ts';
+import { SCENARIOS_VERB } from './verbs.ts';
 import { UsageError } from './usage.ts';
 
 /** The default scenario folder. */
@@ -66,9 +68,9 @@ export async function scenarioOutcome(trace: string): Promise<string> {
  * @returns output and exit code
  */
 export async function runScenarios(args: readonly string[]): Promise<CommandResult> {
-  if (args.length > 1 || args.some((a) => a.startsWith('-')))
-    throw new UsageError('scenarios: expected at most one DIR');
-  const dir = args[0] ?? SCENARIO_DIR;
+  const { positionals, help } = parseVerb(SCENARIOS_VERB, args);
+  if (help) return { stdout: [verbHelp(SCENARIOS_VERB)], stderr: [], code: 0 };
+  const dir = positionals[0] ?? SCENARIO_DIR;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`scenarios: ${dir} is not a folder`);
   const scenarios = listScenarios(dir);
   if (scenarios.length === 0) throw new UsageError(`scenarios: no <name>.jsonl with <name>.expected under ${dir}`);

@@ -1,119 +1,226 @@
 /**
- * `bbm-verify verify` (also `bbm-verify run`): every property against the SUT, one line per
- * property (id, runs, result, time) and a summary; on a counterexample, the failure and the
- * command that replays it. Exit 0 when all hold, 1 on any counterexample, 2 on bad usage.
+ * `bbm-verify verify` (also `bbm-verify run`): every property against the SUT, at one seed or at
+ * `--seeds N` seeds derived from it, one line per property as it finishes and a summary; on a
+ * finding, the failure and the command that replays it. The SUT runs in a child process under a
+ * deadline (cli/verifyRunner.ts).
+ *
+ * Exit status: 0 all hold; 1 a finding (a counterexample, a SUT that hangs, exits or crashes);
+ * 2 bad usage or bad input (flags, environment, the SUT module, a replay path that names no
+ * failing input, nothing checked at all); 3 an internal error of the suite. When several apply:
+ * 3, then 1, then 2.
  *
  * Layer: cli.
  */
-import { loadSut, SutLoadError } from '../properties/harness/sut.ts';
-import { PROPERTIES } from '../properties/catalogue.ts';
-import { verifyProperty } from '../properties/verify.ts';
-import { createSut } from '../impl/index.ts';
-import type { SutFactory } from '../impl/index.ts';
+import type { GranuleName, Variant } from '../impl/index.ts';
+import type { Narrowing } from '../properties/verify.ts';
 import type { CommandResult } from './checkTrace.ts';
+import { parseVerb, verbHelp } from './options.ts';
 import { UsageError } from './usage.ts';
+import { durationMs, existingFile, positiveInt, seedValue, wordList } from './values.ts';
+import { RUN_TIMEOUT, VERIFY_SEED, VERIFY_VERB } from './verbs.ts';
+import type { Job, Request } from './verifyProtocol.ts';
+import type { ReplayContext, Row } from './verifyReport.ts';
+import { formatOutcome } from './verifyReport.ts';
+import { runPlan } from './verifyRunner.ts';
+import type { LoadProblem } from './verifyRunner.ts';
+import { reportFile, summaryLine, writeReports } from './verifySummary.ts';
 
 /** How many times each property's CI budget `verify` runs by default. */
 const VERIFY_BUDGET = 3;
 
-/** The fixed default seed (the same as the vitest setup's). */
-export const VERIFY_SEED = 20261125;
+const GRANULES: readonly GranuleName[] = ['4K', '16K', '64K'];
+const VARIANTS: readonly Variant[] = ['v7.1', 'v6.18', 'prealloc'];
 
+/**
+ * The seeds of a multi-seed run: the base seed, then seeds derived from it (murmur3's finaliser
+ * of base + i·golden ratio), reproducible from the base seed alone.
+ * @param base - the base seed
+ * @param n - how many
+ * @returns the seeds
+ */
+export function deriveSeeds(base: number, n: number): number[] {
+  const out = [base];
+  for (let i = 1; i < n; i++) {
+    let h = (base + Math.imul(i, 0x9e3779b9)) | 0;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    out.push(h >>> 1);
+  }
+  return out;
+}
+
+/** The checked flags of a run. */
 interface Flags {
-  sut?: string;
-  runs?: number;
-  timeMs?: number;
-  seed: number;
-  only: string[];
-  path?: string;
+  readonly req: Request;
+  readonly ctx: ReplayContext;
+  readonly runTimeoutMs: number;
+  readonly timeMs?: number;
+  readonly json?: string;
+  readonly junit?: string;
 }
 
-/** Checks a comma list against the allowed words. */
-function oneOf(v: string, allowed: readonly string[], flag: string): string {
-  for (const x of v.split(','))
-    if (!allowed.includes(x))
-      throw new UsageError(`verify: ${flag} takes ${allowed.join(', ')}; got ${JSON.stringify(x)}`);
-  return v;
+function checkFlags(args: readonly string[]): Flags | string {
+  const { values: v, source, help } = parseVerb(VERIFY_VERB, args);
+  if (help) return verbHelp(VERIFY_VERB);
+  const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const what = (k: string): string => `verify: ${source[k] ?? `--${k}`}`;
+  const list = (k: string): string[] => (v[k] === undefined ? [] : ([] as string[]).concat(v[k] as string | string[]));
+  const sut = str('sut') === undefined ? undefined : existingFile(str('sut') ?? '', 'verify: SUT module');
+  const only = [...new Set(list('only').flatMap((x) => x.split(',')))];
+  if (only.includes('')) throw new UsageError('verify: --only takes property ids, got an empty one');
+  const runs = str('runs') === undefined ? undefined : positiveInt(str('runs') ?? '', what('runs'));
+  const timeMs = str('time') === undefined ? undefined : durationMs(str('time') ?? '', what('time'));
+  const runTimeoutMs = durationMs(str('run-timeout') ?? RUN_TIMEOUT, what('run-timeout'));
+  const seed = str('seed') === undefined ? VERIFY_SEED : seedValue(str('seed') ?? '', what('seed'));
+  const nSeeds = str('seeds') === undefined ? 1 : positiveInt(str('seeds') ?? '', what('seeds'));
+  const granules = v['granule'] === undefined ? undefined : wordList(list('granule'), GRANULES, what('granule'));
+  const variants = v['variant'] === undefined ? undefined : wordList(list('variant'), VARIANTS, what('variant'));
+  const path = str('path');
+  if (path !== undefined) {
+    if (!/^\d+(?::\d+)*$/.test(path))
+      throw new UsageError(
+        `verify: --path takes a fast-check path such as 3:0:1 (from a replay: line), got ${JSON.stringify(path)}`,
+      );
+    if (only.length !== 1) throw new UsageError('verify: --path replays one property: give it with --only ID');
+    if (nSeeds !== 1) throw new UsageError('verify: --path replays one seed: drop --seeds');
+  }
+  const narrowing: Narrowing = {
+    ...(granules === undefined ? {} : { granules }),
+    ...(variants === undefined ? {} : { variants }),
+  };
+  return {
+    req: {
+      ...(sut === undefined ? {} : { sut }),
+      only,
+      seeds: deriveSeeds(seed, nSeeds),
+      ...(runs === undefined ? {} : { runs }),
+      budget: VERIFY_BUDGET,
+      ...(timeMs === undefined ? {} : { timeMs }),
+      ...(path === undefined ? {} : { path }),
+      narrowing,
+      from: 0,
+    },
+    ctx: {
+      ...(sut === undefined ? {} : { sut }),
+      narrowing,
+      ...(str('run-timeout') === undefined ? {} : { runTimeout: str('run-timeout') ?? '' }),
+      ...(str('time') === undefined ? {} : { time: str('time') ?? '' }),
+    },
+    runTimeoutMs,
+    ...(timeMs === undefined ? {} : { timeMs }),
+    ...(str('json') === undefined ? {} : { json: reportFile(str('json') ?? '', '--json') }),
+    ...(str('junit') === undefined ? {} : { junit: reportFile(str('junit') ?? '', '--junit') }),
+  };
 }
 
-function parseFlags(args: readonly string[]): Flags {
-  const flags: Flags = { seed: Number(process.env['BBM_SEED'] ?? VERIFY_SEED), only: [] };
-  const env = process.env['BBM_SUT'];
-  if (env !== undefined && env !== '') flags.sut = env;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? '';
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`verify: ${a} needs a value`);
-      return v;
+function loadProblemLine(sut: string, p: LoadProblem): { line: string; code: number } {
+  if (p.kind === 'bad-plan' || p.kind === 'bad-module') return { line: p.message, code: 2 };
+  if (p.kind === 'timeout')
+    return {
+      line: `SUT module ${sut} did not finish loading within ${p.limitMs / 1000} s (a loop on import?)`,
+      code: 1,
     };
-    const int = (v: string, what: string): number => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0)
-        throw new UsageError(`verify: ${what} must be a non-negative integer, got ${JSON.stringify(v)}`);
-      return n;
-    };
-    if (a === '--sut') flags.sut = value();
-    else if (a === '--runs') flags.runs = int(value(), '--runs');
-    else if (a === '--time') flags.timeMs = int(value(), '--time') * 1000;
-    else if (a === '--seed') flags.seed = int(value(), '--seed');
-    else if (a === '--only') flags.only.push(...value().split(','));
-    else if (a === '--path') flags.path = value();
-    else if (a === '--variant') process.env['BBM_VARIANTS'] = oneOf(value(), ['v7.1', 'v6.18', 'prealloc'], a);
-    else if (a === '--granule') process.env['BBM_GRANULES'] = oneOf(value(), ['4K', '16K', '64K'], a);
-    else throw new UsageError(`verify: unknown option ${JSON.stringify(a)}`);
-  }
-  for (const id of flags.only) {
-    if (!PROPERTIES.some((p) => p.id === id))
-      throw new UsageError(`verify: no property ${JSON.stringify(id)} (see properties/README.md)`);
-  }
-  if (Number.isNaN(flags.seed)) throw new UsageError('verify: BBM_SEED must be an integer');
-  return flags;
+  return { line: `${p.how} while loading`, code: 2 };
 }
 
 /**
  * Runs the command.
  * @param args - options
+ * @param print - receives each stdout line as it is produced (the lines are also returned)
  * @returns output and exit code
  */
-export async function runVerify(args: readonly string[]): Promise<CommandResult> {
-  const flags = parseFlags(args);
-  let sut: SutFactory = createSut;
-  let sutName = 'the bundled port (impl/)';
-  if (flags.sut !== undefined) {
-    try {
-      sut = await loadSut(flags.sut);
-      sutName = flags.sut;
-    } catch (e) {
-      if (e instanceof SutLoadError) throw new UsageError(e.message);
-      throw e;
+export async function runVerify(
+  args: readonly string[],
+  print: (line: string) => void = () => {},
+): Promise<CommandResult> {
+  const flags = checkFlags(args);
+  if (typeof flags === 'string') return { stdout: [flags], stderr: [], code: 0 };
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const out = (line: string): void => {
+    stdout.push(line);
+    print(line);
+  };
+  const { req, ctx } = flags;
+  const seeds = req.seeds;
+  const n = describeNarrowingShort(req.narrowing);
+  const env: NodeJS.ProcessEnv = { ...process.env, BBM_TRACE_DIR: process.env['BBM_TRACE_DIR'] ?? 'reports/out' };
+  delete env['BBM_GRANULES'];
+  delete env['BBM_VARIANTS'];
+  if (req.narrowing.granules !== undefined) env['BBM_GRANULES'] = req.narrowing.granules.join(',');
+  if (req.narrowing.variants !== undefined) env['BBM_VARIANTS'] = req.narrowing.variants.join(',');
+  const rows: Row[] = [];
+  let jobs: readonly Job[] = [];
+  let perSeed = 1;
+  let started = Date.now();
+  const t0 = Date.now();
+  const problem = await runPlan(
+    req,
+    { runTimeoutMs: flags.runTimeoutMs, ...(flags.timeMs === undefined ? {} : { timeMs: flags.timeMs }) },
+    env,
+    {
+      plan: (js) => {
+        jobs = js;
+        perSeed = Math.max(1, js.length / seeds.length);
+        out(
+          `bbm-verify: ${perSeed} properties against ${req.sut ?? 'the bundled port (impl/)'}, ` +
+            `${seeds.length === 1 ? `seed ${seeds[0] ?? ''}` : `${seeds.length} seeds from ${seeds[0] ?? ''}`}${n}`,
+        );
+      },
+      outcome: (i, outcome) => {
+        const job = jobs[i];
+        if (job === undefined) return;
+        if (seeds.length > 1 && i % perSeed === 0) out(`seed ${job.seed} (${i / perSeed + 1}/${seeds.length})`);
+        const { lines, row } = formatOutcome(job, outcome, Date.now() - started, ctx);
+        started = Date.now();
+        rows.push(row);
+        for (const l of lines) out(l);
+        if (seeds.length > 1 && i % perSeed === perSeed - 1)
+          out(`seed ${job.seed}: ${summaryLine(rows.filter((r) => r.seed === job.seed))}`);
+      },
+      output: (line) => stderr.push(`sut: ${line}`),
+    },
+  );
+  if (problem !== undefined) {
+    const { line, code } = loadProblemLine(req.sut ?? 'impl/', problem);
+    if (code === 1) {
+      out(`FAIL  ${line}`);
+      out(`0 passed, 1 failed`);
+      return { stdout, stderr, code: 1, streamed: true };
     }
+    return { stdout, stderr: [...stderr, `bbm-verify: ${line}`], code: 2, streamed: true };
   }
-  // Failing runs save their whole trace here, for check-trace and for the bug report.
-  process.env['BBM_TRACE_DIR'] ??= 'reports/out';
-  const selected = PROPERTIES.filter((p) => flags.only.length === 0 || flags.only.includes(p.id));
-  const stdout = [`bbm-verify: ${selected.length} properties against ${sutName}, seed ${flags.seed}`];
-  let failed = 0;
-  for (const p of selected) {
-    const r = verifyProperty(p, sut, {
-      seed: flags.seed,
-      // The default budget of verify is three times the CI budget of the vitest suites (~1 min).
-      runs: flags.runs ?? p.numRuns * VERIFY_BUDGET,
-      ...(flags.timeMs === undefined ? {} : { timeMs: flags.timeMs }),
-      ...(flags.path === undefined ? {} : { path: flags.path }),
-    });
-    stdout.push(
-      `${r.ok ? 'pass' : 'FAIL'}  ${r.id.padEnd(36)} ${String(r.runs).padStart(4)} runs  ${(r.ms / 1000).toFixed(1).padStart(6)} s`,
-    );
-    if (!r.ok) {
-      failed++;
-      stdout.push(...(r.failure ?? '').split('\n').map((l) => `      ${l}`));
-      const sutFlag = flags.sut === undefined ? '' : ` --sut ${flags.sut}`;
-      stdout.push(
-        `      replay: npx bbm-verify verify --only ${r.id} --seed ${r.seed} --path ${r.path ?? ''}${sutFlag}`,
-      );
-    }
-  }
-  stdout.push(`${selected.length - failed} passed, ${failed} failed`);
-  return { stdout, stderr: [], code: failed === 0 ? 0 : 1 };
+  const count = (s: Row['status']): number => rows.filter((r) => r.status === s).length;
+  out(seeds.length === 1 ? summaryLine(rows) : `${seeds.length} seeds: ${summaryLine(rows, seeds)}`);
+  const reports = writeReports(rows, {
+    json: flags.json,
+    junit: flags.junit,
+    seeds,
+    ms: Date.now() - t0,
+    sut: req.sut,
+  });
+  for (const f of reports) out(`wrote ${f}`);
+  if (count('error') > 0) return { stdout, stderr, code: 3, streamed: true };
+  if (count('fail') > 0) return { stdout, stderr, code: 1, streamed: true };
+  const noInput = rows.find((r) => r.status === 'no-input');
+  if (noInput !== undefined)
+    return { stdout, stderr: [...stderr, `bbm-verify: verify: ${noInput.message ?? ''}`], code: 2, streamed: true };
+  if (count('pass') === 0)
+    return {
+      stdout,
+      stderr: [
+        ...stderr,
+        `bbm-verify: verify: nothing checked: no selected property has a configuration with${n.replace(/^,/, '')}`,
+      ],
+      code: 2,
+      streamed: true,
+    };
+  return { stdout, stderr, code: 0, streamed: true };
+}
+
+function describeNarrowingShort(n: Narrowing): string {
+  return `${n.granules === undefined ? '' : `, granule ${n.granules.join(',')}`}${n.variants === undefined ? '' : `, variant ${n.variants.join(',')}`}`;
 }

@@ -38,15 +38,16 @@ export function killMatrix(
     for (const p of ordered) {
       const r = verifyProperty(p, mutant.createSut, opts);
       results.push(r);
-      if (!r.ok && firstKillOnly) break;
+      if (r.status === 'fail' && firstKillOnly) break;
     }
-    return { mutant, results, killed: results.some((r) => !r.ok) };
+    // Only a counterexample kills: a skipped property or one that ran no input proves nothing.
+    return { mutant, results, killed: results.some((r) => r.status === 'fail') };
   });
 }
 
 /**
  * Formats the matrix: one line per mutant with the killing properties and their time to detect,
- * then one column per property (`K` killed, `.` survived, blank not run).
+ * then one column per property (`K` killed, `.` survived, `-` skipped or no input, blank not run).
  * @param rows - the rows
  * @param properties - the properties, in column order
  * @returns the lines
@@ -58,9 +59,9 @@ export function formatMatrix(rows: readonly MatrixRow[], properties: readonly An
   for (const row of rows) {
     const cells = properties.map((p) => {
       const r = row.results.find((x) => x.id === p.id);
-      return (r === undefined ? ' ' : r.ok ? '.' : 'K').padStart(3);
+      return (r === undefined ? ' ' : r.status === 'fail' ? 'K' : r.ok ? '.' : '-').padStart(3);
     });
-    const first = row.results.find((r) => !r.ok);
+    const first = row.results.find((r) => r.status === 'fail');
     const kill =
       first === undefined
         ? 'SURVIVED'

@@ -2,11 +2,18 @@
  * Loads the implementation under test: a module path (`--sut`, `BBM_SUT`) that exports a
  * `SutFactory` as `createSut` or as its default export, or the bundled port.
  *
+ * Every way a module can be unusable is one {@link SutLoadError} line: missing, a folder, a syntax
+ * error (with `file:line:col`), a throw while importing (with the throwing frame), no factory, a
+ * factory that throws or returns an incomplete `KernelOps`. `bbm-verify verify` loads SUTs in a
+ * child process (cli/verifyChild.ts), where bin/plugin-hooks.mjs lets a module outside the
+ * checkout import `bbm-verify/…` and load as an ES module without a package.json.
+ *
  * Layer: properties/harness.
  */
-import { existsSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { transformSync } from 'esbuild';
 import type { SutFactory } from '../../impl/index.ts';
 import { createSut } from '../../impl/index.ts';
 import { MemoryMachine } from '../../impl/testing/memory-machine.ts';
@@ -22,20 +29,63 @@ export class SutLoadError extends Error {
 }
 
 /**
+ * The location of a syntax error: esbuild's own message (tsx, `.ts` files) or, for a module
+ * node parsed itself (whose SyntaxError carries no location), esbuild parsing the file again.
+ * @param file - the module
+ * @param e - the error
+ * @returns `file:line:col: message`, or undefined when it is not a syntax error
+ */
+function syntaxErrorAt(file: string, e: unknown): string | undefined {
+  const msg = e instanceof Error ? e.message : String(e);
+  // esbuild (tsx) prints 0-based columns; editors and compilers count from 1.
+  const esb = /^(.+?):(\d+):(\d+): ERROR: (.*)$/m.exec(msg);
+  if (esb !== null) return `${esb[1] ?? ''}:${esb[2] ?? ''}:${Number(esb[3]) + 1}: ${esb[4] ?? ''}`;
+  if (!(e instanceof SyntaxError)) return undefined;
+  try {
+    const loader = /\.[cm]?tsx?$/.test(file) ? 'ts' : 'js';
+    transformSync(readFileSync(file, 'utf8'), { loader, format: 'esm', sourcefile: file });
+  } catch (again) {
+    const loc = (again as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
+    if (loc?.location !== undefined) return `${file}:${loc.location.line}:${loc.location.column + 1}: ${loc.text}`;
+  }
+  return `${file}: ${msg}`;
+}
+
+/** The first stack frame of an error that is not node's or a dependency's. */
+function thrownAt(e: unknown): string {
+  const frames = (e instanceof Error ? (e.stack ?? '') : '').split('\n').slice(1);
+  const own = frames.find((f) => /^\s*at /.test(f) && !f.includes('node:') && !f.includes('/node_modules/'));
+  if (own === undefined) return '';
+  const frame = own.trim().replace(/^at /, '');
+  return ` (at ${/\((.*)\)$/.exec(frame)?.[1] ?? frame})`;
+}
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+
+/**
  * Loads a SUT module.
  * @param path - a file path
  * @returns its factory
- * @throws SutLoadError when the file is missing or exports no factory
+ * @throws SutLoadError when the module cannot be used (see the module comment)
  */
 export async function loadSut(path: string): Promise<SutFactory> {
   const file = resolve(path);
-  if (!existsSync(file)) throw new SutLoadError(`SUT module ${path} does not exist`);
+  let isDir: boolean;
+  try {
+    isDir = statSync(file).isDirectory();
+  } catch {
+    throw new SutLoadError(`SUT module ${path} does not exist`);
+  }
+  if (isDir) throw new SutLoadError(`SUT module ${path} is a folder: name the module file (e.g. ${path}/index.ts)`);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {
+    const syntax = syntaxErrorAt(file, e);
     throw new SutLoadError(
-      `SUT module ${path} does not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      syntax === undefined
+        ? `SUT module ${path} does not load: ${firstLine(e)}${thrownAt(e)}`
+        : `SUT module ${path} has a syntax error: ${syntax}`,
     );
   }
   const factory = mod['createSut'] ?? mod['default'];
@@ -81,9 +131,7 @@ function checkContract(path: string, factory: SutFactory): void {
   try {
     ops = factory(new MemoryMachine({ granule: '4K', cpus: config.cpus }), config);
   } catch (e) {
-    throw new SutLoadError(
-      `SUT module ${path}: its factory throws: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
-    );
+    throw new SutLoadError(`SUT module ${path}: its factory throws: ${firstLine(e)}${thrownAt(e)}`);
   }
   if (typeof ops !== 'object' || ops === null)
     throw new SutLoadError(`SUT module ${path}: its factory returns no KernelOps object`);

@@ -1,0 +1,125 @@
+/**
+ * The verbs of `bbm-verify` and their options, as data: what parses each command line and what
+ * its `--help` prints (cli/options.ts). Kept apart from the commands so that `help`, `--version`
+ * and the parent process of `verify` load nothing heavy.
+ *
+ * Layer: cli.
+ */
+import type { VerbSpec } from './options.ts';
+
+/** The fixed default seed (the same as the vitest setup's). */
+export const VERIFY_SEED = 20261125;
+
+/** The default limit of a single run of the SUT (and of loading its module). */
+export const RUN_TIMEOUT = '30s';
+
+/** `bbm-verify check-trace`. */
+export const CHECK_TRACE_VERB: VerbSpec = {
+  name: 'check-trace',
+  positionals: 'FILE|-',
+  maxPositionals: Number.MAX_SAFE_INTEGER,
+  brief: 'replay a bbm-trace/1 trace on the model',
+  summary:
+    'Replay a bbm-trace/1 trace (a file, or - for stdin) on the model, streaming, and print the first\n' +
+    'violation with its site and the VA layout around it (format: model/trace/README.md).',
+  options: [],
+  exits: [
+    '0  clean',
+    '1  a rule was broken (the first violation is printed)',
+    '2  bad input (one line naming the line of the trace)',
+  ],
+};
+
+/** `bbm-verify verify`. */
+export const VERIFY_VERB: VerbSpec = {
+  name: 'verify',
+  aliases: ['run'],
+  brief: 'run every property against the SUT (alias: run)',
+  summary:
+    'Run every property of the catalogue against the SUT (the bundled port unless --sut), each at the seed\n' +
+    'and budget given, one line per property as it finishes; a finding prints its replay command.',
+  options: [
+    { name: 'sut', value: 'PATH', help: 'a module exporting a SutFactory (impl/CONTRACT.md)', env: 'BBM_SUT' },
+    { name: 'only', value: 'ID[,ID]', help: 'only these properties (properties/README.md)', multiple: true },
+    { name: 'runs', value: 'N', help: 'runs per property (default: 3 × its CI budget, ~1 min in all)' },
+    { name: 'time', value: 'DURATION', help: 'time budget per property (90, 90s, 10m)' },
+    { name: 'seed', value: 'N', help: `base seed (default ${VERIFY_SEED})`, env: 'BBM_SEED' },
+    { name: 'seeds', value: 'N', help: 'run at N seeds: the base seed and N-1 derived from it', env: 'BBM_SEEDS' },
+    {
+      name: 'granule',
+      value: 'G[,G]',
+      help: 'only configurations with these granules (4K, 16K, 64K)',
+      env: 'BBM_GRANULES',
+      multiple: true,
+    },
+    {
+      name: 'variant',
+      value: 'V[,V]',
+      help: 'only these kernel variants (v7.1, v6.18, prealloc)',
+      env: 'BBM_VARIANTS',
+      multiple: true,
+    },
+    { name: 'path', value: 'P', help: 'replay the counterexample at this path (with --only ID and --seed)' },
+    {
+      name: 'run-timeout',
+      value: 'DURATION',
+      help: `limit of one run of the SUT and of loading it (default ${RUN_TIMEOUT})`,
+    },
+    { name: 'json', value: 'FILE', help: 'write the JSON summary (cli/README.md)' },
+    { name: 'junit', value: 'FILE', help: 'write a JUnit XML report' },
+  ],
+  exits: [
+    '0  every property holds',
+    '1  a finding: a counterexample, or a SUT that hangs, exits or crashes',
+    '2  bad usage or input (flags, environment, the SUT module, a --path that replays nothing)',
+    '3  an internal error of the suite',
+  ],
+};
+
+/** `bbm-verify mutants`. */
+export const MUTANTS_VERB: VerbSpec = {
+  name: 'mutants',
+  brief: 'the seeded-bug kill matrix (impl/mutants)',
+  summary:
+    'The kill matrix: every seeded bug of impl/mutants against the properties, killed or not, with the\n' +
+    'runs and seconds to the first kill.',
+  options: [
+    { name: 'full', help: 'run every cell (default: each mutant stops at its first kill)' },
+    { name: 'save-corpus', help: "save each mutant's killing input under shrinks/corpus/" },
+    { name: 'only', value: 'ID[,ID]', help: 'only these mutants (impl/mutants/README.md)', multiple: true },
+    { name: 'seed', value: 'N', help: `seed (default ${VERIFY_SEED})`, env: 'BBM_SEED' },
+    { name: 'runs', value: 'N', help: "runs per property (default: each property's CI budget)" },
+  ],
+  exits: ['0  every seeded bug is killed', '1  a seeded bug survives', '2  bad usage'],
+};
+
+/** `bbm-verify corpus`. */
+export const CORPUS_VERB: VerbSpec = {
+  name: 'corpus',
+  positionals: '[DIR]',
+  brief: 'replay the saved counterexamples (shrinks/corpus)',
+  summary:
+    'Replay every saved counterexample (default shrinks/corpus) against the SUT it names and check that\n' +
+    'it still fails (or holds) as recorded.',
+  options: [],
+  exits: [
+    '0  every entry as recorded',
+    '1  an entry changed',
+    '2  bad input: DIR missing or empty, a corrupt entry or an input that does not decode (nothing is rewritten)',
+  ],
+};
+
+/** `bbm-verify scenarios`. */
+export const SCENARIOS_VERB: VerbSpec = {
+  name: 'scenarios',
+  positionals: '[DIR]',
+  brief: 'check the golden scenarios (model/scenarios)',
+  summary:
+    'Check every golden scenario (<name>.jsonl beside <name>.expected, default model/scenarios) against\n' +
+    'its expected first line.',
+  options: [],
+  exits: ['0  every scenario matches', '1  a mismatch', '2  DIR missing or holding no scenario'],
+};
+
+/** Every verb, in help order. */
+export const VERBS: readonly VerbSpec[] = [CHECK_TRACE_VERB, VERIFY_VERB, MUTANTS_VERB, CORPUS_VERB, SCENARIOS_VERB];

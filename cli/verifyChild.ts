@@ -1,0 +1,136 @@
+/**
+ * The child process of `bbm-verify verify` (started through bin/verify-child.mjs): expands the
+ * request into jobs against the catalogue, loads the SUT, runs the jobs and tells the parent, on
+ * fd 3, what it is doing before it does it — which property, which run, which configuration,
+ * which kernel operation — so that when the SUT loops, exits or crashes the parent can say where.
+ * A `process.exit()` of the SUT is reported with its caller before the process ends.
+ *
+ * The environment carries the narrowing (`BBM_GRANULES`, `BBM_VARIANTS`, set by the parent) to
+ * the configuration arbitraries, read when the catalogue is imported below.
+ *
+ * Layer: cli.
+ */
+import { writeSync } from 'node:fs';
+import type { KernelOps, SutFactory } from '../impl/index.ts';
+import { createSut } from '../impl/index.ts';
+import { describeConfig } from '../properties/arbitraries/config.ts';
+import { PROPERTIES } from '../properties/catalogue.ts';
+import { encodeValue } from '../properties/corpus.ts';
+import { loadSut, SutLoadError } from '../properties/harness/sut.ts';
+import { verifyProperty } from '../properties/verify.ts';
+import type { ChildMessage, Job, Request } from './verifyProtocol.ts';
+import { MESSAGE_FD } from './verifyProtocol.ts';
+
+const send = (m: ChildMessage): void => {
+  writeSync(MESSAGE_FD, JSON.stringify(m) + '\n');
+};
+
+/** The first stack frame outside this file and node's own: where the SUT called exit. */
+function caller(stack: string | undefined): string {
+  const frames = (stack ?? '').split('\n').slice(1);
+  const frame = frames.find((f) => !f.includes('verifyChild') && !f.includes('node:')) ?? frames[0] ?? '';
+  return frame.trim().replace(/^at /, '');
+}
+
+const realExit = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => {
+  send({ t: 'exit-called', code: Number(code ?? process.exitCode ?? 0), where: caller(new Error().stack) });
+  return realExit(code);
+}) as typeof process.exit;
+
+/** Formats an argument of a kernel operation for the parent's report. */
+const arg = (a: unknown): string =>
+  typeof a === 'bigint'
+    ? `0x${a.toString(16)}`
+    : Array.isArray(a)
+      ? `[${a.length > 4 ? `${a.slice(0, 4).map(arg).join(', ')}, … ${a.length} in all` : a.map(arg).join(', ')}]`
+      : String(a);
+
+/** The SUT, telling the parent each configuration it is built for and each operation called. */
+function announced(sut: SutFactory, job: () => number): SutFactory {
+  return (hw, config) => {
+    send({ t: 'config', job: job(), config: describeConfig(config) });
+    const ops = sut(hw, config);
+    const out: Record<string, unknown> = {};
+    for (const [name, v] of Object.entries(ops as unknown as Record<string, unknown>)) {
+      out[name] =
+        typeof v === 'function' && name !== 'inspect'
+          ? (...args: unknown[]): unknown => {
+              send({ t: 'op', job: job(), op: `${name}(${args.map(arg).join(', ')})` });
+              return (v as (...a: unknown[]) => unknown).apply(ops, args);
+            }
+          : v;
+    }
+    // Members on the prototype (a class-based SUT) are kept as they are.
+    return Object.setPrototypeOf(out, Object.getPrototypeOf(ops) as object) as KernelOps;
+  };
+}
+
+/**
+ * The jobs of a request: every selected property (catalogue order) at every seed.
+ * @param req - the request
+ * @returns the jobs, or the message naming an unknown property
+ */
+function jobsOf(req: Request): Job[] | string {
+  const unknown = req.only.find((id) => !PROPERTIES.some((p) => p.id === id));
+  if (unknown !== undefined) return `verify: no property ${JSON.stringify(unknown)} (see properties/README.md)`;
+  const selected = PROPERTIES.filter((p) => req.only.length === 0 || req.only.includes(p.id));
+  return req.seeds.flatMap((seed) =>
+    selected.map((p) => ({
+      property: p.id,
+      seed,
+      runs: req.runs ?? p.numRuns * req.budget,
+      ...(req.timeMs === undefined ? {} : { timeMs: req.timeMs }),
+      ...(req.path === undefined ? {} : { path: req.path }),
+    })),
+  );
+}
+
+async function main(): Promise<void> {
+  const req = JSON.parse(process.argv[2] ?? '{}') as Request;
+  const jobs = jobsOf(req);
+  if (typeof jobs === 'string') return send({ t: 'bad-plan', message: jobs });
+  send({ t: 'plan', jobs });
+  send({ t: 'loading' });
+  let sut: SutFactory = createSut;
+  if (req.sut !== undefined) {
+    try {
+      sut = await loadSut(req.sut);
+    } catch (e) {
+      if (!(e instanceof SutLoadError)) throw e;
+      return send({ t: 'load-error', message: e.message });
+    }
+  }
+  send({ t: 'loaded' });
+  let current = 0;
+  const judged = announced(sut, () => current);
+  for (let i = req.from; i < jobs.length; i++) {
+    const job = jobs[i];
+    const p = PROPERTIES.find((x) => x.id === job?.property);
+    if (job === undefined || p === undefined) continue;
+    current = i;
+    send({ t: 'start', job: i });
+    try {
+      const r = verifyProperty(p, judged, {
+        seed: job.seed,
+        runs: job.runs,
+        narrowing: req.narrowing,
+        ...(job.timeMs === undefined ? {} : { timeMs: job.timeMs }),
+        ...(job.path === undefined ? {} : { path: job.path }),
+        onRun: (n, shrinking, path) =>
+          send({ t: 'run', job: i, n, shrinking, ...(path === undefined ? {} : { path }) }),
+      });
+      const { ok: _ok, runsToFailure: _rtf, counterexample, ...rest } = r;
+      send({
+        t: 'result',
+        job: i,
+        result: { ...rest, ...(counterexample === undefined ? {} : { counterexample: encodeValue(counterexample) }) },
+      });
+    } catch (e) {
+      send({ t: 'error', job: i, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+  }
+  send({ t: 'done' });
+}
+
+await main();

@@ -1,0 +1,66 @@
+/**
+ * What the `verify` parent and its child process say to each other. The request goes to the child
+ * as its argument; the child expands it into jobs against the catalogue (so that the parent never
+ * loads the catalogue) and answers with one JSON object per line on file descriptor 3, written
+ * synchronously, so that a message sent just before the SUT loops or exits still arrives.
+ *
+ * Layer: cli.
+ */
+import type { Narrowing, PropertyStatus } from '../properties/verify.ts';
+
+/** One property at one seed. */
+export interface Job {
+  readonly property: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly timeMs?: number;
+  readonly path?: string;
+}
+
+/** What the child runs: every selected property at every seed, seed by seed, from job `from` on. */
+export interface Request {
+  /** The SUT module (absent: the bundled port). */
+  readonly sut?: string;
+  /** Property ids (empty: the whole catalogue). */
+  readonly only: readonly string[];
+  readonly seeds: readonly number[];
+  /** Runs per property (absent: `budget` × the property's own CI budget). */
+  readonly runs?: number;
+  readonly budget: number;
+  readonly timeMs?: number;
+  readonly path?: string;
+  readonly narrowing: Narrowing;
+  readonly from: number;
+}
+
+/** A property result as it crosses the process boundary (the counterexample as corpus data). */
+export interface WireResult {
+  readonly id: string;
+  readonly status: PropertyStatus;
+  readonly runs: number;
+  readonly ms: number;
+  readonly seed: number;
+  readonly path?: string;
+  readonly failure?: string;
+  readonly reason?: string;
+  readonly counterexample?: unknown;
+}
+
+/** A message of the child. `job` indexes the plan's jobs. */
+export type ChildMessage =
+  | { readonly t: 'plan'; readonly jobs: readonly Job[] }
+  | { readonly t: 'bad-plan'; readonly message: string }
+  | { readonly t: 'loading' }
+  | { readonly t: 'loaded' }
+  | { readonly t: 'load-error'; readonly message: string }
+  | { readonly t: 'start'; readonly job: number }
+  | { readonly t: 'run'; readonly job: number; readonly n: number; readonly shrinking: boolean; readonly path?: string }
+  | { readonly t: 'config'; readonly job: number; readonly config: string }
+  | { readonly t: 'op'; readonly job: number; readonly op: string }
+  | { readonly t: 'exit-called'; readonly code: number; readonly where: string }
+  | { readonly t: 'result'; readonly job: number; readonly result: WireResult }
+  | { readonly t: 'error'; readonly job: number; readonly message: string }
+  | { readonly t: 'done' };
+
+/** The file descriptor of the child's messages. */
+export const MESSAGE_FD = 3;

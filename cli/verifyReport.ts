@@ -1,0 +1,147 @@
+/**
+ * The lines `bbm-verify verify` prints for each property at each seed, and the command that
+ * replays a finding exactly: same property, seed and path, and the same narrowing, SUT and
+ * deadline as the run that found it.
+ *
+ * Layer: cli.
+ */
+import type { Narrowing } from '../properties/verify.ts';
+import type { Job } from './verifyProtocol.ts';
+import type { Outcome } from './verifyRunner.ts';
+import { grace } from './verifyRunner.ts';
+
+/** What a replay command must carry besides the property, seed and path. */
+export interface ReplayContext {
+  readonly sut?: string;
+  readonly narrowing: Narrowing;
+  /** `--run-timeout` as given, when it was. */
+  readonly runTimeout?: string;
+  /** `--time` as given, when it was. */
+  readonly time?: string;
+}
+
+/** One row of the run, for the summary, JSON and JUnit. */
+export interface Row {
+  readonly property: string;
+  readonly seed: number;
+  readonly status: 'pass' | 'fail' | 'skip' | 'no-input' | 'error';
+  readonly runs: number;
+  readonly ms: number;
+  /** The failure (or skip, or error) text. */
+  readonly message?: string;
+  readonly replay?: string;
+  readonly path?: string;
+  readonly counterexample?: unknown;
+}
+
+/** Quotes a word for a POSIX shell when it needs it. */
+export function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that replays a finding.
+ * @param job - the property and seed
+ * @param path - the fast-check path (absent: the whole property at that seed)
+ * @param ctx - the rest of the run's flags
+ * @param withTime - carry `--time` (a finding of the time budget)
+ * @returns the command line
+ */
+export function replayCommand(job: Job, path: string | undefined, ctx: ReplayContext, withTime = false): string {
+  const words = ['npx', 'bbm-verify', 'verify', '--only', job.property, '--seed', String(job.seed)];
+  if (path !== undefined) words.push('--path', path);
+  else words.push('--runs', String(job.runs));
+  if (ctx.narrowing.granules !== undefined) words.push('--granule', ctx.narrowing.granules.join(','));
+  if (ctx.narrowing.variants !== undefined) words.push('--variant', ctx.narrowing.variants.join(','));
+  if (ctx.sut !== undefined) words.push('--sut', ctx.sut);
+  if (ctx.runTimeout !== undefined) words.push('--run-timeout', ctx.runTimeout);
+  if (withTime && ctx.time !== undefined) words.push('--time', ctx.time);
+  return words.map(shellWord).join(' ');
+}
+
+const head = (status: string, id: string, runs: string, ms: number): string =>
+  `${status.padEnd(4)}  ${id.padEnd(36)} ${runs.padStart(9)}  ${(ms / 1000).toFixed(1).padStart(6)} s`;
+
+const indent = (text: string): string[] => text.split('\n').map((l) => `      ${l}`);
+
+/**
+ * Formats the outcome of one job.
+ * @param job - the job
+ * @param outcome - how it ended
+ * @param ms - wall time of the job as the parent saw it
+ * @param ctx - for the replay command
+ * @returns the lines and the row
+ */
+export function formatOutcome(
+  job: Job,
+  outcome: Outcome,
+  ms: number,
+  ctx: ReplayContext,
+): { lines: string[]; row: Row } {
+  const base = { property: job.property, seed: job.seed };
+  switch (outcome.kind) {
+    case 'result': {
+      const r = outcome.result;
+      const runs = `${r.runs} runs`;
+      if (r.status === 'pass')
+        return { lines: [head('pass', r.id, runs, r.ms)], row: { ...base, status: 'pass', runs: r.runs, ms: r.ms } };
+      if (r.status === 'skip' || r.status === 'no-input') {
+        const reason = r.reason ?? '';
+        return {
+          lines: [`${(r.status === 'skip' ? 'skip' : 'none').padEnd(4)}  ${r.id.padEnd(36)} ${reason}`],
+          row: { ...base, status: r.status, runs: r.runs, ms: r.ms, message: reason },
+        };
+      }
+      const replay = replayCommand(job, r.path ?? '', ctx);
+      return {
+        lines: [head('FAIL', r.id, runs, r.ms), ...indent(r.failure ?? ''), `      replay: ${replay}`],
+        row: {
+          ...base,
+          status: 'fail',
+          runs: r.runs,
+          ms: r.ms,
+          message: r.failure ?? '',
+          replay,
+          path: r.path ?? '',
+          counterexample: r.counterexample,
+        },
+      };
+    }
+    case 'timeout':
+    case 'ended': {
+      const at = outcome.at;
+      const what =
+        outcome.kind === 'timeout'
+          ? outcome.what === 'run'
+            ? `timeout: the SUT did not return within ${outcome.limitMs / 1000} s (--run-timeout)`
+            : `timeout: the SUT did not return within the time budget of ${outcome.limitMs / 1000} s (--time) and a grace of ${(grace(outcome.limitMs) - outcome.limitMs) / 1000} s`
+          : outcome.how;
+      const where = [
+        `${what}${at.n === undefined ? ' before its first run' : `, in run ${at.n + 1}${at.shrinking === true ? ' (while shrinking a failure)' : ''}`}`,
+        ...(at.op === undefined ? [] : [`during ${at.op}`]),
+        ...(at.config === undefined ? [] : [`configuration: ${at.config}`]),
+      ];
+      const replay = replayCommand(job, at.path, ctx, outcome.kind === 'timeout' && outcome.what === 'budget');
+      const runs = at.n === undefined ? '' : `run ${at.n + 1}`;
+      return {
+        lines: [head('FAIL', job.property, runs, ms), ...where.map((l) => `      ${l}`), `      replay: ${replay}`],
+        row: {
+          ...base,
+          status: 'fail',
+          runs: at.n === undefined ? 0 : at.n + 1,
+          ms,
+          message: where.join('\n'),
+          replay,
+          ...(at.path === undefined ? {} : { path: at.path }),
+        },
+      };
+    }
+    case 'error': {
+      const first = outcome.message.split('\n')[0] ?? '';
+      return {
+        lines: [`ERROR ${job.property.padEnd(36)} internal error of the suite: ${first}`],
+        row: { ...base, status: 'error', runs: 0, ms, message: outcome.message },
+      };
+    }
+  }
+}
