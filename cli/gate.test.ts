@@ -2,13 +2,16 @@
 // checkout, no package.json) that import `bbm-verify/…`, SUTs that loop, exit or loop on import
 // reported as findings within the time budget while the run goes on, syntax errors with their
 // location, a narrowing that really narrows and a replay line that really replays, and a closed
-// pipe. These spawn the real command (each case a few seconds, mostly waiting): run concurrently.
+// pipe. verify runs in-process here but spawns its real child for the SUT (the pipe case runs the
+// real command): each case a few seconds, mostly waiting, so they run concurrently.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './main.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'bbm-verify.mjs');
@@ -17,7 +20,7 @@ const BIN = join(ROOT, 'bin', 'bbm-verify.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'bbm-gate-'));
 
 interface Ran {
-  readonly code: number | null;
+  readonly code: number;
   readonly stdout: string[];
   readonly stderr: string[];
   readonly ms: number;
@@ -26,24 +29,14 @@ interface Ran {
 /** The environment without the BBM_* knobs a developer may have set (seed, SUT, narrowing). */
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BBM_')));
 
-/** Runs `bbm-verify ARGS` from the checkout. */
-function bbmVerify(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+/**
+ * Runs `bbm-verify ARGS` in-process (verify still runs the SUT in its real child process); the
+ * seed is given, so that a BBM_SEED of the developer's does not change the replay lines.
+ */
+async function bbmVerify(args: readonly string[]): Promise<Ran> {
   const t0 = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...cleanEnv, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout: out.split('\n').filter(Boolean),
-        stderr: err.split('\n').filter(Boolean),
-        ms: Date.now() - t0,
-      }),
-    );
-  });
+  const r = await runCli([...args, ...(args.includes('--seed') ? [] : ['--seed', '20261125'])], Readable.from([]));
+  return { ...r, ms: Date.now() - t0 };
 }
 
 function fixture(name: string, text: string): string {
@@ -155,8 +148,10 @@ describe.concurrent('bbm-verify verify: no SUT can hang, end or fool the run', (
   it('narrows to --granule/--variant, prints a replay line that replays, and rejects a stale path', async () => {
     const record = join(dir, 'configs.txt');
     writeFileSync(record, '');
+    // The SUT's child process inherits it.
+    process.env['BBM_TEST_RECORD'] = record;
     const args = ['--only', 'split.boundaries-exact', '--granule', '16K', '--variant', 'v6.18'];
-    const r = await bbmVerify(['verify', '--sut', recorder, ...args, '--runs', '200'], { BBM_TEST_RECORD: record });
+    const r = await bbmVerify(['verify', '--sut', recorder, ...args, '--runs', '200']);
     expect(r.code).toBe(1);
     const built = readFileSync(record, 'utf8').split('\n').filter(Boolean);
     expect(built.length).toBeGreaterThan(0);
@@ -164,7 +159,7 @@ describe.concurrent('bbm-verify verify: no SUT can hang, end or fool the run', (
     const replay = r.stdout.find((l) => l.includes('replay:')) ?? '';
     expect(replay).toMatch(/--granule 16K --variant v6\.18 --sut \S+recorder\.js$/);
     const words = replay.replace(/^.*replay: npx bbm-verify /, '').split(' ');
-    const again = await bbmVerify(words, { BBM_TEST_RECORD: record });
+    const again = await bbmVerify(words);
     expect(again.code).toBe(1);
     // The same counterexample: the failing operation and its configuration.
     expect(again.stdout[2]).toBe(r.stdout[2]);
@@ -181,9 +176,7 @@ describe.concurrent('bbm-verify verify: no SUT can hang, end or fool the run', (
     const child = spawn(
       process.execPath,
       [BIN, 'verify', '--only', 'split.blocks-kept', '--runs', '1', '--seeds', '6'],
-      {
-        cwd: ROOT,
-      },
+      { cwd: ROOT, env: cleanEnv },
     );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));

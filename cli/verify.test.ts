@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from './main.ts';
-import { deriveSeeds } from './verify.ts';
+import { deriveSeeds, exitOf } from './verify.ts';
+import type { Row } from './verifyReport.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bbm-verify-'));
 const noStdin = Readable.from([]);
@@ -77,6 +78,30 @@ describe('bbm-verify verify: bad usage is one line and exit 2', () => {
     expect(deriveSeeds(20261125, 50)).toEqual(seeds);
     expect(seeds.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 31)).toBe(true);
     expect(deriveSeeds(1, 3)).not.toEqual(deriveSeeds(2, 3));
+  });
+});
+
+describe('bbm-verify verify: the exit status of a run', () => {
+  const row = (status: Row['status'], message?: string): Row => ({
+    property: 'p',
+    seed: 1,
+    status,
+    runs: 1,
+    ms: 1,
+    ...(message === undefined ? {} : { message }),
+  });
+  it('is 3 for an internal error, then 1 for a finding, then 2 for nothing checked, else 0', () => {
+    expect(exitOf([row('pass'), row('fail'), row('error')])).toEqual({ code: 3 });
+    expect(exitOf([row('pass'), row('fail'), row('no-input', 'x')])).toEqual({ code: 1 });
+    expect(exitOf([row('pass'), row('no-input', 'the input at --path 3 holds')])).toEqual({
+      code: 2,
+      error: 'the input at --path 3 holds',
+    });
+    expect(exitOf([row('skip'), row('skip')], ', variant v6.18')).toEqual({
+      code: 2,
+      error: 'nothing checked: no selected property has a configuration with variant v6.18',
+    });
+    expect(exitOf([row('pass'), row('skip')])).toEqual({ code: 0 });
   });
 });
 

@@ -193,7 +193,6 @@ export async function runVerify(
     }
     return { stdout, stderr: [...stderr, `bbm-verify: ${line}`], code: 2, streamed: true };
   }
-  const count = (s: Row['status']): number => rows.filter((r) => r.status === s).length;
   out(seeds.length === 1 ? summaryLine(rows) : `${seeds.length} seeds: ${summaryLine(rows, seeds)}`);
   const reports = writeReports(rows, {
     json: flags.json,
@@ -203,22 +202,35 @@ export async function runVerify(
     sut: req.sut,
   });
   for (const f of reports) out(`wrote ${f}`);
-  if (count('error') > 0) return { stdout, stderr, code: 3, streamed: true };
-  if (count('fail') > 0) return { stdout, stderr, code: 1, streamed: true };
+  const verdict = exitOf(rows, n);
+  return {
+    stdout,
+    stderr: verdict.error === undefined ? stderr : [...stderr, `bbm-verify: verify: ${verdict.error}`],
+    code: verdict.code,
+    streamed: true,
+  };
+}
+
+/**
+ * The exit status of a run that ran: 3 an internal error, else 1 a finding, else 2 when something
+ * checked nothing (a replay that replays nothing, a budget spent before the first run, every
+ * property skipped by the narrowing), else 0.
+ * @param rows - the rows
+ * @param narrowing - the narrowing as the header prints it, for the message
+ * @returns the code and, for 2, the one error line
+ */
+export function exitOf(rows: readonly Row[], narrowing = ''): { code: number; error?: string } {
+  const count = (s: Row['status']): number => rows.filter((r) => r.status === s).length;
+  if (count('error') > 0) return { code: 3 };
+  if (count('fail') > 0) return { code: 1 };
   const noInput = rows.find((r) => r.status === 'no-input');
-  if (noInput !== undefined)
-    return { stdout, stderr: [...stderr, `bbm-verify: verify: ${noInput.message ?? ''}`], code: 2, streamed: true };
+  if (noInput !== undefined) return { code: 2, error: noInput.message ?? '' };
   if (count('pass') === 0)
     return {
-      stdout,
-      stderr: [
-        ...stderr,
-        `bbm-verify: verify: nothing checked: no selected property has a configuration with${n.replace(/^,/, '')}`,
-      ],
       code: 2,
-      streamed: true,
+      error: `nothing checked: no selected property has a configuration with${narrowing.replace(/^,/, '')}`,
     };
-  return { stdout, stderr, code: 0, streamed: true };
+  return { code: 0 };
 }
 
 function describeNarrowingShort(n: Narrowing): string {
