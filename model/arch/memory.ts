@@ -27,6 +27,8 @@ export class TablePage {
   pendingWriters = 0;
   /** Mask of CPU slots that may hold a stale walk-cache entry pointing at this page. */
   walkHolders = 0;
+  /** Event index of the `alloc` that made this page (its generation; 0 for the root). */
+  allocatedAt = 0;
 
   /**
    * @param pa - physical address of the page (page aligned)
@@ -64,10 +66,12 @@ export class TableMemory {
    * Makes a zeroed table page.
    * @param pa - page-aligned PA
    * @param level - level of its entries
+   * @param at - event index of the allocation (its generation)
    * @returns the new page
    */
-  allocate(pa: number, level: number): TablePage {
+  allocate(pa: number, level: number, at = 0): TablePage {
     const page = new TablePage(pa, level, this.geo.entriesPerTable);
+    page.allocatedAt = at;
     this.pages.set(Math.floor(pa / this.geo.pageSize), page);
     return page;
   }

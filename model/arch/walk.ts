@@ -17,7 +17,7 @@ import {
   tableLimits,
 } from './descriptor.ts';
 import type { Geometry } from './geometry.ts';
-import { alignDown } from './geometry.ts';
+import { PAGE_LEVEL, alignDown } from './geometry.ts';
 import type { TableMemory, TablePage } from './memory.ts';
 
 /** A leaf entry as a TLB could hold it (`TLBRecord` in spirit). */
@@ -37,12 +37,16 @@ export interface LeafEntry {
   readonly oa: number;
   /** Memory type class, SH, NS packed (`memoryKey`). */
   readonly memKey: number;
+  /** AttrIndx[2:0] exactly (a live size change and a contiguous group need it unchanged, B5/C1). */
+  readonly attrIndx: number;
   /** The nG bit. */
   readonly nG: number;
   /** Effective permissions, hierarchical table limits applied (`PERM` packing). */
   readonly perms: number;
   readonly af: number;
+  /** The Contiguous bit, where the level defines one (`AArch64_ContiguousBit`), else 0. */
   readonly contiguous: number;
+  /** nT (bit 16) of a block descriptor; 0 for a page, where bit 16 is an OA bit (IPJZBK). */
   readonly nT: number;
   readonly lo: number;
   readonly hi: number;
@@ -71,9 +75,9 @@ export function makeLeaf(geo: Geometry, page: TablePage, index: number, va: numb
   const hi = page.hi[index] ?? 0;
   const level = page.level;
   const size = geo.entrySpan[level] ?? 0;
-  const contiguous = contiguousBit(hi);
   const groupEntries = geo.contEntries[level] ?? 0;
-  const span = contiguous === 1 && groupEntries > 0 ? size * groupEntries : size;
+  const contiguous = groupEntries > 0 ? contiguousBit(hi) : 0;
+  const span = contiguous === 1 ? size * groupEntries : size;
   const spanVa = alignDown(va, span);
   const oa = alignDown(outputAddress(geo, lo, hi), size);
   const spanOa = alignDown(oa, span);
@@ -87,11 +91,12 @@ export function makeLeaf(geo: Geometry, page: TablePage, index: number, va: numb
     spanOa,
     oa,
     memKey: memoryKey(lo),
+    attrIndx: (lo >>> BIT.AttrIndx) & 7,
     nG: (lo >>> BIT.nG) & 1,
     perms: (leafPermissions(lo, hi) | limits.set) & ~limits.clear,
     af: (lo >>> BIT.AF) & 1,
     contiguous,
-    nT: (lo >>> BIT.nT) & 1,
+    nT: level < PAGE_LEVEL ? (lo >>> BIT.nT) & 1 : 0,
     lo,
     hi,
   };

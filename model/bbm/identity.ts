@@ -27,6 +27,8 @@ export function pieceMismatch(whole: LeafEntry, part: LeafEntry, rule: Permissio
   if (cls === 'oa')
     return `OA 0x${oaAt(piece, piece.va).toString(16)} instead of 0x${oaAt(whole, piece.va).toString(16)}`;
   if (cls !== undefined) return `${cls} differs`;
+  if (whole.attrIndx !== piece.attrIndx)
+    return `AttrIndx ${piece.attrIndx} instead of ${whole.attrIndx} (a size change keeps the memory attributes exactly, RPVTFW)`;
   if (whole.nG !== piece.nG) return 'nG differs';
   if (whole.af !== piece.af) return 'AF differs';
   if (rule === 'strict' && whole.perms !== piece.perms) return 'permissions differ (AP/PXN/UXN, table limits included)';

@@ -18,7 +18,10 @@ import type { CpuState } from './cpu.ts';
 import { makeCpu } from './cpu.ts';
 import { ModelInputError } from './inputError.ts';
 
-/** Most CPUs a model tracks (slots are bits of a 32-bit mask). */
+/**
+ * Most CPUs a model tracks (slots are bits of a 32-bit mask).
+ * DEVIATION: the architecture has no such limit; traces with more CPUs are rejected as bad input.
+ */
 export const MAX_CPUS = 31;
 
 /** A contiguous group whose permissions differ between entries (allowed only until the flush, C3). */
@@ -65,7 +68,10 @@ export class MachineState {
     this.preemptRt = config.preemptRt;
     this.mem = new TableMemory(this.geo);
     const root = Number(config.root);
-    if (root % this.geo.pageSize !== 0) throw new ModelInputError(`root ${config.root} is not page aligned`);
+    if (root % this.geo.pageSize !== 0)
+      throw new ModelInputError(
+        `root 0x${config.root.toString(16)} is not aligned to the ${this.geo.granule} page size`,
+      );
     this.root = this.mem.allocate(root, this.geo.startLevel);
     this.root.reachable = true;
     this.root.vaBase = 0;

@@ -107,7 +107,9 @@ export function stepAlloc(state: MachineState, ev: AllocEvent): Violation | unde
   if (ev.level < geo.startLevel || ev.level > 3)
     throw new ModelInputError(`level ${ev.level} does not exist with the ${geo.granule} granule`);
   if (state.mem.pageOf(pa) !== undefined) throw new ModelInputError(`PA ${hexPa(pa)} is already a table page`);
+  state.mem.allocate(pa, ev.level, state.now);
   if (state.preemptRt && state.stoppedBy !== undefined) {
+    // The page is allocated all the same: the model keeps following the SUT (ADR 003).
     return violation(
       'alloc-while-stopped',
       state.now,
@@ -115,7 +117,6 @@ export function stepAlloc(state: MachineState, ev: AllocEvent): Violation | unde
       `table page allocated while cpu${state.stoppedBy} runs stop_machine(); GFP_ATOMIC takes sleeping locks on PREEMPT_RT`,
     );
   }
-  state.mem.allocate(pa, ev.level);
   return undefined;
 }
 

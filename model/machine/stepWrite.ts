@@ -133,8 +133,8 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
     if (problem !== undefined) first = failAt(state, ev, 'cont-misprogrammed', problem, va, level);
   }
 
-  // C1/C3: the contiguous group around the entry.
-  if ((geo.contEntries[level] ?? 0) > 0 && (oldLeaf?.contiguous === 1 || newLeaf?.contiguous === 1)) {
+  // C1/C3: the contiguous group around the entry, whatever the old and new bits of this member.
+  if ((geo.contEntries[level] ?? 0) > 0) {
     const mixAllowed = (obs & ~noabortMask(state)) === 0;
     const group = checkContiguousGroup(geo, page, index, mixAllowed);
     const n = geo.contEntries[level] ?? 1;

@@ -52,7 +52,8 @@ export function tlbiOperands(kind: TLBIKind): { va: boolean; size: boolean } {
 }
 
 /**
- * Decodes a TLBI into its scope. The model's kernel context is global (nG = 0 mappings), so the
+ * Decodes a TLBI into its scope.
+ * DEVIATION: ASIDs are not modelled: the kernel context is global (nG = 0 mappings), so the
  * by-ASID (`VAE1`) and all-ASID (`VAAE1`) forms match the same entries.
  * DEVIATION: no TTL hint is carried by the trace format, so every by-VA TLBI is TTL-unknown (it
  * matches entries of any level).

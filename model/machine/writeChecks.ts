@@ -5,7 +5,7 @@
  *
  * Layer: model/machine.
  */
-import { contiguousBit, DescriptorType, decodeDescriptorType, outputAddress } from '../arch/descriptor.ts';
+import { DescriptorType, decodeDescriptorType, outputAddress } from '../arch/descriptor.ts';
 import type { TablePage } from '../arch/memory.ts';
 import type { LeafEntry } from '../arch/walk.ts';
 import { forEachLeaf, limitsAbove } from '../arch/walk.ts';
@@ -166,10 +166,6 @@ function walkClash(state: MachineState, s: StaleEntry, n: LeafEntry, mask: numbe
 export function checkGroupsBelow(state: MachineState, table: TablePage, mixAllowed: boolean): string | undefined {
   const n = state.geo.contEntries[table.level] ?? 0;
   for (let start = 0; n > 0 && start < table.lo.length; start += n) {
-    let any = false;
-    for (let i = start; i < start + n && !any; i++)
-      any = contiguousBit(table.hi[i] ?? 0) === 1 && ((table.lo[i] ?? 0) & 1) === 1;
-    if (!any) continue;
     const group = checkContiguousGroup(state.geo, table, start, mixAllowed);
     if (group.problem !== undefined)
       return `table 0x${table.pa.toString(16)}, group at entry ${start}: ${group.problem}`;
