@@ -8,8 +8,18 @@ import type { Violation } from './bbm/violations.ts';
 import type { ModelEvent } from './events.ts';
 import type { MachineConfig } from './machine/state.ts';
 import { MachineState } from './machine/state.ts';
-import { stepDSB, stepISB, stepTLBI } from './machine/stepBarrier.ts';
-import { stepAlloc, stepFree, stepOnline, stepPark, stepStop, stepUnpark, stepWalk } from './machine/stepCpu.ts';
+import { partialRepaintViolation, stepDSB, stepISB, stepTLBI } from './machine/stepBarrier.ts';
+import {
+  judgeNewWalker,
+  stepAlloc,
+  stepFree,
+  stepOnline,
+  stepPark,
+  stepStop,
+  stepUnpark,
+  stepWalk,
+} from './machine/stepCpu.ts';
+import { partialRepaint } from './machine/groups.ts';
 import { stepWrite } from './machine/stepWrite.ts';
 
 export { MachineState } from './machine/state.ts';
@@ -24,6 +34,28 @@ export { ModelInputError } from './machine/inputError.ts';
  */
 export function initialState(config: MachineConfig): MachineState {
   return new MachineState(config);
+}
+
+/**
+ * The end-of-trace judgement (SEMANTICS.md §5): what is still wrong when the trace ends is a
+ * violation, reported as the event after the last one — a contiguous group left partly
+ * repainted (C3), then a parked CPU that would hold conflicting entries if it resumed now.
+ * @param state - the machine after the last event
+ * @returns the violation, or undefined
+ */
+export function finish(state: MachineState): Violation | undefined {
+  state.now++;
+  const g = partialRepaint(state, () => true);
+  if (g !== undefined) {
+    const writer = state.slots[state.mixedGroups.get(`${g.page.pa}:${g.start}`)?.writer ?? 0];
+    return { ...partialRepaintViolation(state, writer?.id ?? 0, g, 'at the end of the trace'), atEnd: true };
+  }
+  for (const cpu of state.slots) {
+    if (cpu.status !== 'parked') continue;
+    const v = judgeNewWalker(state, cpu);
+    if (v !== undefined) return { ...v, detail: `at the end of the trace, if it resumed: ${v.detail}`, atEnd: true };
+  }
+  return undefined;
 }
 
 /**
@@ -57,15 +89,13 @@ export function step(state: MachineState, event: ModelEvent): Violation | undefi
     case 'unpark':
       return stepUnpark(state, event);
     case 'online':
-      stepOnline(state, event);
-      return undefined;
+      return stepOnline(state, event);
     case 'stop':
     case 'resume':
       stepStop(state, event);
       return undefined;
     case 'walk':
-      stepWalk(state, event);
-      return undefined;
+      return stepWalk(state, event);
     default: {
       const never: never = event;
       throw new Error(`unhandled event ${JSON.stringify(never)}`);

@@ -8,13 +8,16 @@ import { hex64 } from '../model/arch/bits.ts';
 import type { Violation } from '../model/bbm/violations.ts';
 
 /**
- * Formats the first line: `! <code> at event <N> (line <L>): <message>`.
+ * Formats the first line: `! <code> at event <N> (line <L>): <message>`, or, for the end-of-trace
+ * judgement, `! <code> at end of trace (event <N>, after line <L>): <message>`.
  * @param v - the violation
- * @param line - the trace line of the event
+ * @param line - the trace line of the event (the last line, at the end of the trace)
  * @returns the line
  */
 export function verdictLine(v: Violation, line: number): string {
-  return `! ${v.code} at event ${v.event} (line ${line}): ${v.message}`;
+  const where =
+    v.atEnd === true ? `end of trace (event ${v.event}, after line ${line})` : `event ${v.event} (line ${line})`;
+  return `! ${v.code} at ${where}: ${v.message}`;
 }
 
 /**

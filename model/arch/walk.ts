@@ -103,6 +103,18 @@ export function makeLeaf(geo: Geometry, page: TablePage, index: number, va: numb
 }
 
 /**
+ * The TLB entries one leaf descriptor may produce (SEMANTICS.md §2): itself; and, for a
+ * Contiguous descriptor, both the span entry over its group (StageOA) and the individual entry
+ * over its own span, because the Contiguous bit is only a hint and a TLB may cache either.
+ * @param leaf - the leaf record (its span is the group's when Contiguous)
+ * @returns one or two entries
+ */
+export function tlbForms(leaf: LeafEntry): LeafEntry[] {
+  if (leaf.contiguous !== 1 || leaf.span === leaf.size) return [leaf];
+  return [leaf, { ...leaf, spanVa: leaf.va, span: leaf.size, spanOa: leaf.oa }];
+}
+
+/**
  * The limits in force for entries of `page`, from its chain of parent table descriptors.
  * @param page - a table page
  * @returns the accumulated limits

@@ -56,9 +56,15 @@ export function ttdUpdateNeedsBBM(older: LeafEntry, newer: LeafEntry): string | 
   return undefined;
 }
 
-/** Same TLB shape: the same span, level and contiguity. */
+/**
+ * Same TLB shape (SEMANTICS.md §4): the same level and span; a span entry and an individual entry
+ * of Contiguous descriptors of one group at one level count as one shape (the bit is a hint: a TLB
+ * may cache the group either way, and consistent copies of it never conflict).
+ */
 export function sameShape(a: LeafEntry, b: LeafEntry): boolean {
-  return a.spanVa === b.spanVa && a.span === b.span && a.level === b.level && a.contiguous === b.contiguous;
+  if (a.level !== b.level) return false;
+  if (a.spanVa === b.spanVa && a.span === b.span) return true;
+  return a.contiguous === 1 && b.contiguous === 1 && overlaps(a, b);
 }
 
 /** Whether two leaf spans overlap. */

@@ -57,6 +57,8 @@ export interface Violation extends ViolationSite {
   readonly event: number;
   /** One line of specifics (which class of change, which CPU holds what). */
   readonly detail: string;
+  /** Found by the end-of-trace judgement (`event` is then the last event + 1). */
+  readonly atEnd?: true;
 }
 
 /**

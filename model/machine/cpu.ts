@@ -8,6 +8,7 @@ import type { BBMLevel, CpuId } from '../events.ts';
 import type { TablePage } from '../arch/memory.ts';
 import type { StaleEntry } from '../tlb/staleEntry.ts';
 import type { TLBIScope } from './tlbiScope.ts';
+import type { StoreRecord } from './visibility.ts';
 
 /** Whether a CPU walks the kernel (TTBR1) tables. */
 export type CpuStatus = 'running' | 'parked' | 'offline';
@@ -50,6 +51,31 @@ export interface CpuState {
   unorderedBreaks: StaleEntry[];
   /** Table pages this CPU stored to since its last DSB. */
   dirtyPages: Set<TablePage>;
+  /** Stores of this CPU not yet visible to every walker (S1). */
+  unseenStores: StoreRecord[];
+  /** Stores of this CPU visible to its own walker and not yet synchronized by an ISB (S1). */
+  unsyncedStores: StoreRecord[];
+  /**
+   * The CPU's running periods, oldest first: it walked at every event index in `[from, to)`
+   * (`to` is Infinity while it runs). Used to tell whether it could refill an entry after a
+   * TLBI was issued (SEMANTICS.md §3).
+   */
+  runs: { from: number; to: number }[];
+}
+
+/**
+ * The latest event index, at most `upper`, at which the CPU was running (could fill its TLB).
+ * @param cpu - the CPU
+ * @param upper - the latest index of interest
+ * @returns the index, or -Infinity when it did not run at or before `upper`
+ */
+export function latestRunning(cpu: CpuState, upper: number): number {
+  for (let i = cpu.runs.length - 1; i >= 0; i--) {
+    const r = cpu.runs[i];
+    if (r === undefined || r.from > upper) continue;
+    return Math.min(upper, r.to - 1);
+  }
+  return Number.NEGATIVE_INFINITY;
 }
 
 /**
@@ -73,5 +99,8 @@ export function makeCpu(id: CpuId, slot: number, bbm: BBMLevel, noabort: boolean
     pendingTlbis: [],
     unorderedBreaks: [],
     dirtyPages: new Set(),
+    unseenStores: [],
+    unsyncedStores: [],
+    runs: [],
   };
 }

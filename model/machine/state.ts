@@ -17,6 +17,7 @@ import { DEFAULT_OPTIONS } from '../options.ts';
 import type { CpuState } from './cpu.ts';
 import { makeCpu } from './cpu.ts';
 import { ModelInputError } from './inputError.ts';
+import type { StoreRecord } from './visibility.ts';
 
 /**
  * Most CPUs a model tracks (slots are bits of a 32-bit mask).
@@ -28,7 +29,14 @@ export const MAX_CPUS = 31;
 export interface MixedGroup {
   readonly page: TablePage;
   readonly start: number;
+  /** Slot of the CPU that made the last store into the group. */
   writer: number;
+}
+
+/** A contiguous group with valid members both with and without the Contiguous bit (a live mix). */
+export interface ContMix {
+  readonly page: TablePage;
+  readonly start: number;
 }
 
 /** What the model needs to start: the trace header's content. */
@@ -60,6 +68,10 @@ export class MachineState {
   now = 0;
   /** Contiguous groups with mixed permissions, by `pagePa:start`. */
   readonly mixedGroups = new Map<string, MixedGroup>();
+  /** Recent stores of entries not yet visible everywhere or synchronized (S1), by entry PA. */
+  readonly storeLog = new Map<number, StoreRecord[]>();
+  /** Contiguous groups with a live Contiguous/non-Contiguous mix, by `pagePa:start`. */
+  readonly contMixes = new Map<string, ContMix>();
 
   /** @param config - granule, root, CPUs and options */
   constructor(config: MachineConfig) {
@@ -99,6 +111,12 @@ export class MachineState {
    * @param status - its new status
    */
   setStatus(cpu: CpuState, status: CpuState['status']): void {
+    const last = cpu.runs[cpu.runs.length - 1];
+    if (status === 'running' && cpu.status !== 'running')
+      cpu.runs.push({ from: this.now, to: Number.POSITIVE_INFINITY });
+    else if (status === 'running' && last === undefined)
+      cpu.runs.push({ from: this.now, to: Number.POSITIVE_INFINITY });
+    else if (status !== 'running' && last !== undefined && last.to === Number.POSITIVE_INFINITY) last.to = this.now;
     cpu.status = status;
     const bit = 1 << cpu.slot;
     this.runningMask = status === 'running' ? this.runningMask | bit : this.runningMask & ~bit;
@@ -142,6 +160,8 @@ export class MachineState {
   /**
    * Mask of CPUs that may hold the cacheable entry now in `page[index]`: its observers, and parked
    * CPUs that parked while it was live and have not invalidated it since.
+   * DEVIATION: a parked CPU's invalidations since its park are kept as VA ranges, not as a
+   * per-entry set, and a parked CPU fills nothing, even through walk-cache entries it holds.
    * @param page - the table page
    * @param index - the entry
    * @param spanVa - first VA of the entry's TLB span

@@ -10,10 +10,13 @@
 import { limitsAbove, forEachLeaf } from '../arch/walk.ts';
 import type { Violation } from '../bbm/violations.ts';
 import { violation } from '../bbm/violations.ts';
-import { checkContiguousGroup } from '../bbm/contiguous.ts';
+import type { PartialRepaint } from './groups.ts';
+import { partialRepaint } from './groups.ts';
+import { storesSynchronized, storesVisible } from './visibility.ts';
 import type { DSBDomain, ISBEvent, DSBEvent, TLBIEvent } from '../events.ts';
 import type { StaleEntry } from '../tlb/staleEntry.ts';
 import type { CpuState, PendingTLBI } from './cpu.ts';
+import { latestRunning } from './cpu.ts';
 import type { MachineState } from './state.ts';
 import { retireLeaf } from './subtree.ts';
 import { decodeTLBI } from './tlbiScope.ts';
@@ -45,14 +48,13 @@ export function stepTLBI(state: MachineState, ev: TLBIEvent): void {
 }
 
 /**
- * `ISB`: context synchronization of the issuer.
- * DEVIATION: the model tracks no per-CPU pipeline state, so an ISB changes nothing (S1 is a
- * property-level check, not a model rule).
+ * `ISB`: context synchronization of the issuer: its stores already made visible to its own walker
+ * by a DSB become usable by it (S1, judged at `walk`).
  * @param state - the machine
  * @param ev - the event
  */
 export function stepISB(state: MachineState, ev: ISBEvent): void {
-  state.onlineCpu(ev.cpu);
+  storesSynchronized(state, state.onlineCpu(ev.cpu));
 }
 
 /**
@@ -63,18 +65,19 @@ export function stepISB(state: MachineState, ev: ISBEvent): void {
  */
 export function stepDSB(state: MachineState, ev: DSBEvent): Violation | undefined {
   const cpu = state.onlineCpu(ev.cpu);
-  let completed = 0;
+  const completed: PendingTLBI[] = [];
   const stillPending: PendingTLBI[] = [];
   for (const t of cpu.pendingTlbis) {
     if (dsbCompletesTLBI(ev.dom, t.scope.broadcast)) {
       completeTLBI(state, t);
-      completed++;
+      completed.push(t);
     } else stillPending.push(t);
   }
   cpu.pendingTlbis = stillPending;
   if (ORDERS_STORES.has(ev.dom)) orderStores(state, cpu);
   else orderStoresLocally(state, cpu);
-  if (completed > 0) return checkFlushedGroups(state, cpu);
+  storesVisible(state, cpu, ORDERS_STORES.has(ev.dom));
+  if (completed.length > 0) return checkFlushedGroups(state, cpu, completed);
   return undefined;
 }
 
@@ -82,6 +85,8 @@ function orderStores(state: MachineState, cpu: CpuState): void {
   for (const s of cpu.unorderedBreaks) {
     if (s.visibleAt === Number.POSITIVE_INFINITY) s.visibleAt = state.now;
     if (s.visibleLocallyAt === Number.POSITIVE_INFINITY) s.visibleLocallyAt = state.now;
+    // Kept while no CPU held it only because a CPU could still see the old value (§1).
+    if (s.holders === 0) state.stale.remove(s);
   }
   cpu.unorderedBreaks = [];
   const bit = 1 << cpu.slot;
@@ -95,23 +100,45 @@ function orderStoresLocally(state: MachineState, cpu: CpuState): void {
     if (s.visibleLocallyAt === Number.POSITIVE_INFINITY) s.visibleLocallyAt = state.now;
 }
 
+/**
+ * Whether target `cpu` could have filled the stale entry `s` at or after `issuedAt`: it was
+ * running at some moment at which the store that made `s` stale was not yet visible to its
+ * walker (SEMANTICS.md §3: such an entry survives the TLBI).
+ * DEVIATION: only the visibility of the store that made `s` stale is considered, not that of the
+ * stores on the walk path above it (a later unlink of its table, not yet visible, is not needed).
+ * @param state - the machine
+ * @param s - the stale entry
+ * @param cpu - a holder of it
+ * @param issuedAt - the TLBI's issue
+ * @returns true when the entry survives on that CPU
+ */
+export function couldRefillSince(state: MachineState, s: StaleEntry, cpu: CpuState, issuedAt: number): boolean {
+  const visible = cpu.slot === s.writer ? s.visibleLocallyAt : s.visibleAt;
+  return latestRunning(cpu, Math.min(visible - 1, state.now)) >= issuedAt;
+}
+
 /** Removes what a completed TLBI covers from every target's TLB. */
 function completeTLBI(state: MachineState, t: PendingTLBI): void {
   const { scope } = t;
   const visit = (s: StaleEntry): void => {
-    if (s.holders === 0 || (scope.broadcast ? s.visibleAt : s.visibleLocallyAt) >= t.issuedAt) return;
+    if (s.holders === 0) return;
     if (scope.leafOnly && s.kind === 'walk') return;
     if (scope.leafOnly && state.options.lastLevelTlbi === 'level3-only' && s.level !== 3) return;
-    const dropped = s.holders & t.targets;
+    let dropped = 0;
+    for (const cpu of state.slots) {
+      const bit = 1 << cpu.slot;
+      if ((s.holders & t.targets & bit) !== 0 && !couldRefillSince(state, s, cpu, t.issuedAt)) dropped |= bit;
+    }
     if (dropped === 0) return;
     s.holders &= ~dropped;
     if (s.kind === 'walk') dropWalkEntry(state, s, dropped, t);
-    if (s.holders === 0) state.stale.remove(s);
+    if (s.holders === 0 && s.visibleAt !== Number.POSITIVE_INFINITY) state.stale.remove(s);
   };
   if (scope.all) state.stale.forEach(visit);
   else state.stale.forEachOverlapping(scope.from, scope.to, visit);
   for (const cpu of state.slots) {
-    if (cpu.status !== 'parked' || (t.targets & (1 << cpu.slot)) === 0) continue;
+    // A TLBI issued before the CPU parked does not count as a flush since the park (family 6).
+    if (cpu.status !== 'parked' || (t.targets & (1 << cpu.slot)) === 0 || t.issuedAt < cpu.parkedAt) continue;
     if (scope.all) {
       cpu.snapshotValid = false;
       cpu.flushedSincePark = [];
@@ -136,35 +163,54 @@ function dropWalkEntry(state: MachineState, s: StaleEntry, dropped: number, t: P
     leaf: (e) => {
       const filledSince = state.mem.pageOf(e.pa)?.writtenAt[(e.pa % state.geo.pageSize) / 8] ?? 0;
       if (e.af !== 1 || filledSince <= s.createdAt) return;
-      if (t.scope.all || (e.spanVa < t.scope.to && t.scope.from < e.spanVa + e.span)) return;
-      const left = retireLeaf(state, e, dropped);
-      left.visibleAt = s.visibleAt;
-      left.visibleLocallyAt = s.visibleLocallyAt;
+      for (const left of retireLeaf(state, e, dropped, s.writer)) {
+        if (t.scope.all || (left.spanVa < t.scope.to && t.scope.from < left.spanVa + left.span)) {
+          state.stale.remove(left);
+          continue;
+        }
+        left.visibleAt = s.visibleAt;
+        left.visibleLocallyAt = s.visibleLocallyAt;
+      }
     },
   });
 }
 
-/** C3: a flush by `cpu` while a group it repainted still has mixed permissions. */
-function checkFlushedGroups(state: MachineState, cpu: CpuState): Violation | undefined {
-  for (const [key, g] of state.mixedGroups) {
-    if (g.writer !== cpu.slot) continue;
-    const verdict = checkContiguousGroup(state.geo, g.page, g.start, true);
-    if (!verdict.mixedPermissions) {
-      state.mixedGroups.delete(key);
-      continue;
-    }
-    const va = g.page.vaBase + g.start * (state.geo.entrySpan[g.page.level] ?? 0);
-    return violation(
-      'cont-misprogrammed',
-      state.now,
-      {
-        cpu: cpu.id,
-        pa: BigInt(g.page.pa + 8 * g.start),
-        ...(Number.isNaN(va) ? {} : { va: state.fullVA(va) }),
-        level: g.page.level,
-      },
-      'permissions still differ inside the contiguous group when the repaint is flushed (partial repaint, RJQQTC)',
-    );
-  }
-  return undefined;
+/**
+ * C3: a completed flush while a contiguous group it covers, or one this CPU repainted last, still
+ * has members whose permissions differ (a partial repaint, RJQQTC; however the flush is done).
+ */
+function checkFlushedGroups(
+  state: MachineState,
+  cpu: CpuState,
+  completed: readonly PendingTLBI[],
+): Violation | undefined {
+  const g = partialRepaint(
+    state,
+    (va, span, writer) =>
+      writer === cpu.slot || completed.some((t) => t.scope.all || (t.scope.from < va + span && va < t.scope.to)),
+  );
+  return g === undefined ? undefined : partialRepaintViolation(state, cpu.id, g, 'when the repaint is flushed');
+}
+
+/**
+ * The C3 violation for a group still partly repainted.
+ * @param state - the machine
+ * @param cpu - the CPU to name
+ * @param g - the group
+ * @param when - the moment it is judged at
+ * @returns the violation
+ */
+export function partialRepaintViolation(state: MachineState, cpu: number, g: PartialRepaint, when: string): Violation {
+  const va = g.page.vaBase + g.start * (state.geo.entrySpan[g.page.level] ?? 0);
+  return violation(
+    'cont-misprogrammed',
+    state.now,
+    {
+      cpu,
+      pa: BigInt(g.page.pa + 8 * g.start),
+      ...(Number.isNaN(va) ? {} : { va: state.fullVA(va) }),
+      level: g.page.level,
+    },
+    `permissions still differ inside the contiguous group ${when} (partial repaint, RJQQTC)`,
+  );
 }

@@ -4,15 +4,21 @@
  *
  * Layer: model/machine.
  */
-import { NO_LIMITS, forEachLeaf, walkVA } from '../arch/walk.ts';
+import { walkVA } from '../arch/walk.ts';
+import { DescriptorType, decodeDescriptorType, outputAddress } from '../arch/descriptor.ts';
+import { tableIndex } from '../arch/geometry.ts';
+import { faultingView } from './visibility.ts';
 import type { WalkResult } from '../arch/walk.ts';
-import { conflictFor, describeShape } from '../bbm/change.ts';
 import type { Violation } from '../bbm/violations.ts';
 import { violation } from '../bbm/violations.ts';
+import type { TablePage } from '../arch/memory.ts';
 import type { AllocEvent, FreeEvent, OnlineEvent, ParkEvent, StopEvent, UnparkEvent, WalkEvent } from '../events.ts';
 import { ModelInputError } from './inputError.ts';
 import type { MachineState } from './state.ts';
 import { forEachChildTable } from './subtree.ts';
+import type { CpuState } from './cpu.ts';
+import { adoptUnseenStores, walkerConflict } from './resume.ts';
+import { forgetGroups } from './groups.ts';
 
 /**
  * `park`: the CPU switches to the reserved TTBR1 and walks nothing; its TLB keeps what it holds.
@@ -28,48 +34,53 @@ export function stepPark(state: MachineState, ev: ParkEvent): void {
 }
 
 /**
- * `unpark`: the CPU walks the kernel tables again. Whatever it still holds must be compatible
- * with the live translation (B6/B7, A1).
- * @returns `tlb-conflict` when a stale entry it holds conflicts with the live tables
+ * `unpark`: the CPU walks the kernel tables again. Everything it may now hold or walk must be free
+ * of conflicts (B6/B7, A1; SEMANTICS.md §5, family 4).
+ * @returns `tlb-conflict` when it may hold two conflicting entries
  */
 export function stepUnpark(state: MachineState, ev: UnparkEvent): Violation | undefined {
   const cpu = state.onlineCpu(ev.cpu);
   if (cpu.status !== 'parked') throw new ModelInputError(`cpu ${ev.cpu} is not parked`);
   state.setStatus(cpu, 'running');
-  cpu.snapshotValid = false;
-  const bit = 1 << cpu.slot;
-  let found: Violation | undefined;
-  state.stale.forEach((s) => {
-    if (found !== undefined || (s.holders & bit) === 0 || s.kind !== 'leaf' || s.leaf === undefined) return;
-    const held = s.leaf;
-    forEachLeaf(state.geo, state.mem, state.root, 0, s.spanVa, s.spanVa + s.span, NO_LIMITS, {
-      leaf: (live) => {
-        if (found !== undefined || live.af !== 1) return;
-        const why = conflictFor(held, live, cpu);
-        if (why === undefined) return;
-        found = violation(
-          'tlb-conflict',
-          state.now,
-          { cpu: cpu.id, pa: BigInt(live.pa), va: state.fullVA(Math.max(live.spanVa, held.spanVa)), level: live.level },
-          `cpu${cpu.id} resumes holding the old ${describeShape(held)} from PA 0x${held.pa.toString(16)} over the live ${describeShape(live)} (${why}); no completed TLBI removed it`,
-        );
-      },
-    });
-  });
-  return found;
+  return judgeNewWalker(state, cpu);
 }
 
-/** `online`: a new CPU, or an offline one, starts with an empty TLB. */
-export function stepOnline(state: MachineState, ev: OnlineEvent): void {
+/**
+ * `online`: a new CPU, or an offline one, starts with an empty TLB and walks at once: it may fill
+ * the old value of any store not yet visible to it, and sees every live contiguous mix.
+ * @returns `tlb-conflict` when it may hold two conflicting entries
+ */
+export function stepOnline(state: MachineState, ev: OnlineEvent): Violation | undefined {
   const known = state.cpus.get(ev.cpu);
-  if (known === undefined) {
-    state.addCpu({ id: ev.cpu, bbm: ev.bbm, noabort: ev.noabort });
-    return;
+  let cpu: CpuState;
+  if (known === undefined) cpu = state.addCpu({ id: ev.cpu, bbm: ev.bbm, noabort: ev.noabort });
+  else {
+    if (known.status !== 'offline') throw new ModelInputError(`cpu ${ev.cpu} is already online`);
+    known.bbm = ev.bbm;
+    known.noabort = ev.noabort;
+    state.setStatus(known, 'running');
+    cpu = known;
   }
-  if (known.status !== 'offline') throw new ModelInputError(`cpu ${ev.cpu} is already online`);
-  known.bbm = ev.bbm;
-  known.noabort = ev.noabort;
-  state.setStatus(known, 'running');
+  return judgeNewWalker(state, cpu);
+}
+
+/**
+ * Judges a CPU that starts walking (or, at the end of a trace, one that would resume).
+ * @param state - the machine
+ * @param cpu - the CPU
+ * @returns `tlb-conflict`, or undefined
+ */
+export function judgeNewWalker(state: MachineState, cpu: CpuState): Violation | undefined {
+  cpu.snapshotValid = cpu.status === 'parked' && cpu.snapshotValid;
+  adoptUnseenStores(state, cpu);
+  const c = walkerConflict(state, cpu);
+  if (c === undefined) return undefined;
+  return violation(
+    'tlb-conflict',
+    state.now,
+    { cpu: cpu.id, pa: BigInt(c.pa), ...(Number.isNaN(c.va) ? {} : { va: state.fullVA(c.va) }), level: c.level },
+    c.detail,
+  );
 }
 
 /** `stop` / `resume`: stop_machine() begins or ends. */
@@ -86,13 +97,42 @@ export function stepStop(state: MachineState, ev: StopEvent): void {
 }
 
 /**
- * `walk`: an explicit translation by a running CPU (fills are implicit in the model; this answers).
- * @returns the walk result
+ * `walk`: the CPU relies on the translation of `va` now (fills are implicit in the model). When
+ * the current tables map it, no location of the walk may show this CPU a value that faults:
+ * another CPU's store counts once its writer's DSB made it visible, the CPU's own once a DSB and
+ * then an ISB synchronized it (S1, IWZCBG).
+ * @returns `walk-unsynchronized`, or undefined
  */
-export function stepWalk(state: MachineState, ev: WalkEvent): WalkResult {
+export function stepWalk(state: MachineState, ev: WalkEvent): Violation | undefined {
   const cpu = state.onlineCpu(ev.cpu);
   if (cpu.status !== 'running') throw new ModelInputError(`cpu ${ev.cpu} is parked and walks nothing`);
-  return walkVA(state.geo, state.mem, state.root, Number(ev.va & 0xffffffffffffn));
+  const { geo, mem } = state;
+  const va = Number(ev.va & 0xffffffffffffn);
+  const result: WalkResult = walkVA(geo, mem, state.root, va);
+  if (!result.ok) return undefined;
+  const path: { pa: number; level: number }[] = [];
+  for (let page: TablePage | undefined = state.root; page !== undefined;) {
+    const i = tableIndex(geo, va, page.level);
+    path.push({ pa: page.pa + 8 * i, level: page.level });
+    const lo = page.lo[i] ?? 0;
+    if (decodeDescriptorType(geo, lo, page.level) !== DescriptorType.Table) break;
+    page = mem.pageOf(outputAddress(geo, lo, page.hi[i] ?? 0));
+  }
+  for (const step of path) {
+    const r = faultingView(state, cpu, step.pa, step.level);
+    if (r === undefined) continue;
+    const own = r.writer === cpu.slot;
+    const by = r.writer < 0 ? 'the value before' : `cpu${state.slots[r.writer]?.id ?? r.writer}`;
+    return violation(
+      'walk-unsynchronized',
+      state.now,
+      { cpu: cpu.id, pa: BigInt(step.pa), va: ev.va, level: step.level },
+      own
+        ? `cpu${cpu.id} walks 0x${ev.va.toString(16)} but its own store at PA ${hexPa(step.pa)} is not yet synchronized by a DSB and then an ISB: its walker may still read a faulting value there`
+        : `cpu${cpu.id} walks 0x${ev.va.toString(16)} but the store at PA ${hexPa(step.pa)} that maps it is not yet visible to it (${by} has not executed a DSB ISH/ISHST/SY since): it may still read a faulting value there`,
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -137,6 +177,8 @@ export function stepFree(state: MachineState, ev: FreeEvent): Violation | undefi
   if (page === state.root || page.reachable) {
     return violation('table-freed-while-reachable', state.now, site, 'the page is still linked from the root');
   }
+  const unseen = unseenLinkTo(state, page);
+  if (unseen !== undefined) return violation('table-freed-while-reachable', state.now, site, unseen);
   const holders = state.walkHoldersOf(page);
   if (holders !== 0) {
     return violation(
@@ -155,8 +197,29 @@ export function stepFree(state: MachineState, ev: FreeEvent): Violation | undefi
     page.parentIndex = -1;
   }
   for (const cpu of state.slots) cpu.dirtyPages.delete(page);
+  forgetGroups(state, page);
   state.mem.release(page);
   return undefined;
+}
+
+/**
+ * Whether a store that unlinked `page` (or an ancestor) is not yet visible to some online CPU,
+ * which may then still walk the old link (SEMANTICS.md §1, T1).
+ * @returns the reason, or undefined
+ */
+function unseenLinkTo(state: MachineState, page: TablePage): string | undefined {
+  const chain = new Set<number>();
+  for (let p: TablePage | null = page; p !== null; p = p.parent) chain.add(p.pa);
+  let why: string | undefined;
+  state.stale.forEach((s) => {
+    if (why !== undefined || s.kind !== 'walk' || !chain.has(s.tablePa)) return;
+    const others = state.slots.some((c) => c.slot !== s.writer && c.status !== 'offline');
+    if ((others && s.visibleAt === Number.POSITIVE_INFINITY) || s.visibleLocallyAt === Number.POSITIVE_INFINITY) {
+      const writer = state.slots[s.writer];
+      why = `the store that unlinked it (PA 0x${s.origin.toString(16)}) is not yet visible: ${writer === undefined ? 'its writer' : `cpu${writer.id}`} has not executed a DSB since, so a walker may still follow the old link`;
+    }
+  });
+  return why;
 }
 
 function hexPa(pa: number): string {

@@ -8,14 +8,17 @@
 import { splitDescriptor, DescriptorType, decodeDescriptorType, outputAddress } from '../arch/descriptor.ts';
 import type { TablePage } from '../arch/memory.ts';
 import type { LeafEntry } from '../arch/walk.ts';
-import { limitsAbove, makeLeaf } from '../arch/walk.ts';
+import { limitsAbove, makeLeaf, tlbForms } from '../arch/walk.ts';
 import { checkContiguousGroup } from '../bbm/contiguous.ts';
 import type { Violation, ViolationCode } from '../bbm/violations.ts';
 import { violation } from '../bbm/violations.ts';
 import type { WriteEvent } from '../events.ts';
 import type { MachineState } from './state.ts';
-import { findUnorderedStore, limitsBelow, linkSubtree, markUnordered, retireLeaf, unlinkSubtree } from './subtree.ts';
-import { checkGroupsBelow, collectLeaves, judgeLiveChange, noabortMask, staleClash } from './writeChecks.ts';
+import { findUnorderedStore, linkSubtree, retireLeaf, unlinkSubtree } from './subtree.ts';
+import { judgeLiveChange, noabortMask } from './writeChecks.ts';
+import { collectFillable, danglingBelow, staleClash } from './fillable.ts';
+import { checkGroupsBelow, noteGroup } from './groups.ts';
+import { recordStore } from './visibility.ts';
 
 /**
  * Applies a store and returns the first rule it breaks, if any.
@@ -63,20 +66,29 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   const linkedChild =
     oldChild !== undefined && oldChild.parent === page && oldChild.parentIndex === index ? oldChild : undefined;
 
-  // An entry no CPU can walk: offline construction, only bookkeeping.
-  if (!page.reachable && state.walkHoldersOf(page) === 0) {
-    store(state, page, index, lo, hi);
-    if (linkedChild !== undefined) unlinkSubtree(state, linkedChild, 0, cpu.slot);
-    if (target !== undefined) linkSubtree(state, target, page, index);
-    return undefined;
-  }
+  // W3: the running CPUs that may walk this entry (through the tables or a walk-cache entry).
+  const obs = state.observers(page);
+  // S1: what a walker may still read here. A store into a table nobody can walk yet is seen by
+  // any walker that follows the (later, ordered) link to it, so it needs no record.
+  if (page.reachable || obs !== 0) recordStore(state, cpu, pa, [oldLo, oldHi], [lo, hi]);
+  const limits = limitsAbove(page);
+  const oldLeaf = oldType === DescriptorType.Leaf ? makeLeaf(geo, page, index, va, limits) : undefined;
+  const newLeaf = newType === DescriptorType.Leaf ? leafOf(state, page, index, lo, hi, va) : undefined;
+  const oldLive = oldType === DescriptorType.Table || oldLeaf?.af === 1;
+  const newLive = newType === DescriptorType.Table || newLeaf?.af === 1;
 
   // From here on the store always lands, so that the model keeps following the SUT after a
   // violation; the first violation found is the verdict.
   let first: Violation | undefined;
 
-  // T2: a table becomes reachable only once every store into it is ordered by a DSB.
-  if (target !== undefined && page.reachable) {
+  // W2 (family 8): the subtree a link makes walkable may hold no dangling or doubled link.
+  if (target !== undefined && obs !== 0) {
+    const problem = danglingBelow(state, target);
+    if (problem !== undefined) first = failAt(state, ev, 'bad-table-link', problem, va, level);
+  }
+
+  // W4 (T2): a table becomes walkable only once every store into it is visible to every CPU.
+  if (first === undefined && target !== undefined && obs !== 0) {
     const unordered = findUnorderedStore(state, target);
     if (unordered !== undefined) {
       first = failAt(
@@ -90,58 +102,47 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
     }
   }
 
-  const limits = limitsAbove(page);
-  const oldLeaf = oldType === DescriptorType.Leaf ? makeLeaf(geo, page, index, va, limits) : undefined;
-  const newLeaf = newType === DescriptorType.Leaf ? leafOf(state, page, index, lo, hi, va) : undefined;
-  const oldLive = oldType === DescriptorType.Table || oldLeaf?.af === 1;
-  const newLive = newType === DescriptorType.Table || newLeaf?.af === 1;
-  const obs = state.observers(page);
-
-  if (oldLive && newLive) {
+  // W5: a live valid → valid change.
+  if (first === undefined && oldLive && newLive && obs !== 0) {
     const verdict = judgeLiveChange(state, page, index, oldLeaf, newLeaf, linkedChild, target, hi, obs);
-    if (verdict !== undefined) first ??= failAt(state, ev, verdict.code, verdict.detail, va, level);
+    if (verdict !== undefined) first = failAt(state, ev, verdict.code, verdict.detail, va, level);
   }
 
-  // The old value goes stale for every CPU that may hold it.
+  // The old value goes stale for every CPU that may hold it, and for any CPU that may still see it
+  // (the store is not visible to other walkers before its writer's DSB, SEMANTICS.md §1).
   if (oldLeaf !== undefined && oldLeaf.af === 1) {
     const holders = state.holdersOfLive(page, index, oldLeaf.spanVa, oldLeaf.span, true);
-    if (holders !== 0) markUnordered(state, retireLeaf(state, oldLeaf, holders), cpu.slot);
+    if (holders !== 0 || page.reachable) retireLeaf(state, oldLeaf, holders, cpu.slot);
   }
   if (linkedChild !== undefined) {
-    unlinkSubtree(state, linkedChild, state.holdersOfLive(page, index, va, span, false), cpu.slot);
+    unlinkSubtree(state, linkedChild, state.holdersOfLive(page, index, va, span, false), cpu.slot, page.reachable);
   }
   store(state, page, index, lo, hi);
   if (target !== undefined) linkSubtree(state, target, page, index);
 
-  // B2: what becomes visible must be compatible with what any walker may still hold.
+  // W6 (B2): what becomes fillable must not conflict with what an observer may still hold.
   if (first === undefined && newLive && obs !== 0) {
-    const visible: LeafEntry[] = [];
-    if (newLeaf !== undefined) visible.push(newLeaf);
-    else if (target !== undefined) collectLeaves(state, target, va, span, limitsBelow(page, hi), visible);
-    for (const n of visible) {
-      const clash = staleClash(state, n, obs);
-      if (clash !== undefined) {
-        first = failAt(state, ev, 'bbm-unclean', clash, n.va, n.level);
-        break;
-      }
-    }
+    const fillable =
+      newLeaf !== undefined
+        ? { leaves: tlbForms(newLeaf), walks: [] }
+        : target !== undefined
+          ? collectFillable(state, page, index, target, hi)
+          : undefined;
+    const clash = fillable === undefined ? undefined : staleClash(state, fillable, obs);
+    if (clash !== undefined) first = failAt(state, ev, 'bbm-unclean', clash.detail, clash.va, clash.level);
   }
 
-  // C1: every contiguous group of a table that becomes walkable.
-  if (first === undefined && target !== undefined) {
-    const problem = checkGroupsBelow(state, target, (obs & ~noabortMask(state)) === 0);
-    if (problem !== undefined) first = failAt(state, ev, 'cont-misprogrammed', problem, va, level);
+  // W7 (C1): every contiguous group of a table that becomes walkable, then the group of the entry.
+  const mixAllowed = (obs & ~noabortMask(state)) === 0;
+  if (target !== undefined && obs !== 0) {
+    const problem = checkGroupsBelow(state, target, mixAllowed, cpu.slot);
+    if (problem !== undefined) first ??= failAt(state, ev, 'cont-misprogrammed', problem, va, level);
   }
-
-  // C1/C3: the contiguous group around the entry, whatever the old and new bits of this member.
   if ((geo.contEntries[level] ?? 0) > 0) {
-    const mixAllowed = (obs & ~noabortMask(state)) === 0;
     const group = checkContiguousGroup(geo, page, index, mixAllowed);
-    const n = geo.contEntries[level] ?? 1;
-    const key = `${page.pa}:${index - (index % n)}`;
-    if (group.problem !== undefined) first ??= failAt(state, ev, 'cont-misprogrammed', group.problem, va, level);
-    else if (group.mixedPermissions) state.mixedGroups.set(key, { page, start: index - (index % n), writer: cpu.slot });
-    else state.mixedGroups.delete(key);
+    noteGroup(state, page, index, group, cpu.slot);
+    if (group.problem !== undefined && obs !== 0)
+      first ??= failAt(state, ev, 'cont-misprogrammed', group.problem, va, level);
   }
   return first;
 }

@@ -8,7 +8,7 @@
 import { DescriptorType, decodeDescriptorType, outputAddress, tableLimits } from '../arch/descriptor.ts';
 import type { TablePage } from '../arch/memory.ts';
 import type { LeafEntry, Limits } from '../arch/walk.ts';
-import { forEachLeaf, limitsAbove } from '../arch/walk.ts';
+import { forEachLeaf, limitsAbove, tlbForms } from '../arch/walk.ts';
 import type { StaleEntry } from '../tlb/staleEntry.ts';
 import type { MachineState } from './state.ts';
 
@@ -77,58 +77,73 @@ function placeSubtree(state: MachineState, page: TablePage, vaBase: number, reac
  * @param child - the table being unlinked
  * @param holders - CPUs that may hold its entries
  * @param writer - slot of the CPU whose store unlinks it
+ * @param seen - whether the old link was reachable, so that CPUs may still see it until the
+ *   writer's DSB (SEMANTICS.md §1) even when nobody holds it now
  * @returns the stale entries created
  */
-export function unlinkSubtree(state: MachineState, child: TablePage, holders: number, writer: number): StaleEntry[] {
+export function unlinkSubtree(
+  state: MachineState,
+  child: TablePage,
+  holders: number,
+  writer: number,
+  seen = false,
+): StaleEntry[] {
   const created: StaleEntry[] = [];
   const parent = child.parent;
-  if (holders !== 0 && parent !== null) {
+  if ((holders !== 0 || seen) && parent !== null) {
     const limits = limitsAbove(child);
     const span = state.geo.entrySpan[parent.level] ?? 0;
     created.push(
-      retireWalk(state, child, child.vaBase, span, parent.level, parent.pa + 8 * child.parentIndex, holders),
+      retireWalk(state, child, child.vaBase, span, parent.level, parent.pa + 8 * child.parentIndex, holders, writer),
     );
     forEachLeaf(state.geo, state.mem, child, child.vaBase, child.vaBase, child.vaBase + span, limits, {
       leaf: (e) => {
-        if (e.af === 1) created.push(retireLeaf(state, e, holders));
+        if (e.af === 1) created.push(...retireLeaf(state, e, holders, writer));
       },
       table: (page, va) => {
         if (page === child || page.parent === null) return;
         const s = state.geo.entrySpan[page.parent.level] ?? 0;
-        created.push(retireWalk(state, page, va, s, page.parent.level, page.parent.pa + 8 * page.parentIndex, holders));
+        created.push(
+          retireWalk(state, page, va, s, page.parent.level, page.parent.pa + 8 * page.parentIndex, holders, writer),
+        );
       },
     });
   }
   child.parent = null;
   child.parentIndex = -1;
   placeSubtree(state, child, child.vaBase, false);
-  for (const s of created) markUnordered(state, s, writer);
   return created;
 }
 
 /**
- * Records a leaf entry as stale for `holders`.
+ * Records the TLB entries of a leaf (both forms of a Contiguous one, `tlbForms`) as stale for
+ * `holders`, broken by a store of `writer` that no DSB has ordered yet.
  * @param state - the machine
  * @param leaf - the entry
  * @param holders - CPUs that may hold it
- * @returns the stale entry
+ * @param writer - slot of the CPU whose store made it stale
+ * @returns the stale entries
  */
-export function retireLeaf(state: MachineState, leaf: LeafEntry, holders: number): StaleEntry {
-  const entry: StaleEntry = {
-    kind: 'leaf',
-    spanVa: leaf.spanVa,
-    span: leaf.span,
-    level: leaf.level,
-    origin: leaf.pa,
-    leaf,
-    tablePa: -1,
-    createdAt: state.now,
-    holders,
-    visibleAt: Number.POSITIVE_INFINITY,
-    visibleLocallyAt: Number.POSITIVE_INFINITY,
-  };
-  state.stale.add(entry);
-  return entry;
+export function retireLeaf(state: MachineState, leaf: LeafEntry, holders: number, writer: number): StaleEntry[] {
+  return tlbForms(leaf).map((form) => {
+    const entry: StaleEntry = {
+      kind: 'leaf',
+      spanVa: form.spanVa,
+      span: form.span,
+      level: form.level,
+      origin: form.pa,
+      leaf: form,
+      tablePa: -1,
+      writer,
+      createdAt: state.now,
+      holders,
+      visibleAt: Number.POSITIVE_INFINITY,
+      visibleLocallyAt: Number.POSITIVE_INFINITY,
+    };
+    state.stale.add(entry);
+    markUnordered(state, entry, writer);
+    return entry;
+  });
 }
 
 function retireWalk(
@@ -139,6 +154,7 @@ function retireWalk(
   level: number,
   origin: number,
   holders: number,
+  writer: number,
 ): StaleEntry {
   const entry: StaleEntry = {
     kind: 'walk',
@@ -148,6 +164,7 @@ function retireWalk(
     origin,
     leaf: undefined,
     tablePa: table.pa,
+    writer,
     createdAt: state.now,
     holders,
     visibleAt: Number.POSITIVE_INFINITY,
@@ -155,6 +172,7 @@ function retireWalk(
   };
   state.stale.add(entry);
   table.walkHolders |= holders;
+  markUnordered(state, entry, writer);
   return entry;
 }
 

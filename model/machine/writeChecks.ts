@@ -8,14 +8,12 @@
 import { DescriptorType, decodeDescriptorType, outputAddress } from '../arch/descriptor.ts';
 import type { TablePage } from '../arch/memory.ts';
 import type { LeafEntry } from '../arch/walk.ts';
-import { forEachLeaf, limitsAbove } from '../arch/walk.ts';
-import { conflictFor, describeShape, ttdUpdateNeedsBBM } from '../bbm/change.ts';
-import { checkContiguousGroup } from '../bbm/contiguous.ts';
+import { forEachLeaf } from '../arch/walk.ts';
+import { ttdUpdateNeedsBBM, describeShape } from '../bbm/change.ts';
 import { contFlipMismatch, tableSideMismatch } from '../bbm/identity.ts';
 import type { ViolationCode } from '../bbm/violations.ts';
-import type { StaleEntry } from '../tlb/staleEntry.ts';
 import type { MachineState } from './state.ts';
-import { forEachChildTable, limitsBelow } from './subtree.ts';
+import { limitsBelow } from './subtree.ts';
 
 /** Mask of the CPU slots with BBML2 noabort. */
 export function noabortMask(state: MachineState): number {
@@ -106,75 +104,6 @@ export function judgeLiveChange(
     code: 'size-change-without-bbml2',
     detail: `${what} live while ${state.describeCpus(offenders)} walks the tables`,
   };
-}
-
-/**
- * The first stale entry that a CPU able to see `n` holds and that conflicts with it (§5.5):
- * a stale leaf that is not compatible for that CPU, or a stale walk-cache entry (a table pointer
- * at `n`'s level or below it, which lacks noabort holds beside a leaf: IHYQMB's table case), or a
- * leaf still reachable through such a pointer that is not compatible.
- */
-export function staleClash(state: MachineState, n: LeafEntry, obs: number): string | undefined {
-  for (const s of state.stale.overlapping(n.spanVa, n.spanVa + n.span)) {
-    const mask = s.holders & obs;
-    if (mask === 0) continue;
-    if (s.kind === 'walk') {
-      const clash = walkClash(state, s, n, mask);
-      if (clash !== undefined) return clash;
-      continue;
-    }
-    if (s.leaf === undefined) continue;
-    for (const c of state.slots) {
-      if ((mask & (1 << c.slot)) === 0) continue;
-      const why = conflictFor(s.leaf, n, c);
-      if (why !== undefined) {
-        return `cpu${c.id} may still hold the old ${describeShape(s.leaf)} at PA 0x${s.origin.toString(16)} (${why}): no completed TLBI since it was replaced`;
-      }
-    }
-  }
-  return undefined;
-}
-
-/** A stale table pointer against a new leaf: see `staleClash`. */
-function walkClash(state: MachineState, s: StaleEntry, n: LeafEntry, mask: number): string | undefined {
-  for (const c of state.slots) {
-    if ((mask & (1 << c.slot)) === 0 || c.noabort || n.level > s.level) continue;
-    return `cpu${c.id} may still hold the walk-cache entry of the old level-${s.level} table descriptor at PA 0x${s.origin.toString(16)} beside the new ${describeShape(n)}: no completed non-last-level TLBI since it was replaced`;
-  }
-  const table = state.mem.pageOf(s.tablePa);
-  if (table === undefined || table.pa !== s.tablePa) return undefined;
-  const from = Math.max(s.spanVa, n.spanVa);
-  const to = Math.min(s.spanVa + s.span, n.spanVa + n.span);
-  let clash: string | undefined;
-  forEachLeaf(state.geo, state.mem, table, s.spanVa, from, to, limitsAbove(table), {
-    leaf: (old) => {
-      if (clash !== undefined || old.af !== 1) return;
-      for (const c of state.slots) {
-        if ((mask & (1 << c.slot)) === 0) continue;
-        const why = conflictFor(old, n, c);
-        if (why !== undefined) {
-          clash = `cpu${c.id} may still walk the old table 0x${table.pa.toString(16)} through a stale walk-cache entry and find the ${describeShape(old)} at PA 0x${old.pa.toString(16)} (${why})`;
-          return;
-        }
-      }
-    },
-  });
-  return clash;
-}
-
-/** The first misprogrammed contiguous group in a subtree, described. */
-export function checkGroupsBelow(state: MachineState, table: TablePage, mixAllowed: boolean): string | undefined {
-  const n = state.geo.contEntries[table.level] ?? 0;
-  for (let start = 0; n > 0 && start < table.lo.length; start += n) {
-    const group = checkContiguousGroup(state.geo, table, start, mixAllowed);
-    if (group.problem !== undefined)
-      return `table 0x${table.pa.toString(16)}, group at entry ${start}: ${group.problem}`;
-  }
-  let found: string | undefined;
-  forEachChildTable(state, table, (child) => {
-    found ??= checkGroupsBelow(state, child, mixAllowed);
-  });
-  return found;
 }
 
 /** Whether the entry that would map `va` under `table` (mapping from `tableVa`) is still zero. */

@@ -23,15 +23,17 @@ export interface StaleEntry {
   readonly leaf: LeafEntry | undefined;
   /** PA of the next-level table, for walk entries. */
   readonly tablePa: number;
+  /** Slot of the CPU whose store made it stale. */
+  readonly writer: number;
   /** Event index at which the entry went stale. */
   readonly createdAt: number;
   /** Mask of CPU slots that may still hold it. */
   holders: number;
   /**
-   * Event index at which the store that made it stale became visible to walkers (the writer's
-   * DSB); a TLBI issued before that does not remove it. Infinity until then.
+   * Event index at which the store that made it stale became visible to other CPUs' walkers (the
+   * writer's `DSB ISH/ISHST/SY`). Until then any running CPU may still fill it. Infinity until then.
    */
   visibleAt: number;
-  /** Like `visibleAt`, for the writer's own walker: a `DSB NSH`/`NSHST` suffices (a local TLBI). */
+  /** Like `visibleAt`, for the writer's own walker: any DSB of the writer (SEMANTICS.md §1). */
   visibleLocallyAt: number;
 }

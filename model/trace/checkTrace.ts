@@ -5,7 +5,7 @@
  * Layer: model/trace.
  */
 import type { Violation } from '../bbm/violations.ts';
-import { ModelInputError, initialState, step } from '../step.ts';
+import { ModelInputError, finish, initialState, step } from '../step.ts';
 import type { MachineState } from '../step.ts';
 import type { ModelOptions } from '../options.ts';
 import { TraceFormatError, parseEvent, parseHeader } from './parse.ts';
@@ -58,5 +58,7 @@ export async function checkTraceLines(
   }
   if (state === undefined)
     return { kind: 'bad-input', line: Math.max(lineNo, 1), reason: 'empty trace: no header line' };
+  const atEnd = finish(state);
+  if (atEnd !== undefined) return { kind: 'violation', violation: atEnd, line: lineNo, state };
   return { kind: 'ok', events, state };
 }

@@ -1,0 +1,186 @@
+/**
+ * Judging a CPU that starts walking the kernel tables — at `unpark`, at `online`, and at the end
+ * of a trace for a CPU still parked — against everything it may now hold or walk (SEMANTICS.md §5,
+ * family 4): stale leaf and walk-cache entries it kept, the old values of stores not yet visible
+ * to it (which it may fill from now on), and live Contiguous/non-Contiguous mixes it can now see.
+ *
+ * @see Arm ARM DDI 0487 M.b D8.16 IHYQMB, RFVQCK, RRVJDB; arch/arm64/mm/mmu.c:
+ *   linear_map_split_to_ptes() (secondaries resume only after the flush)
+ * Layer: model/machine.
+ */
+import { NO_LIMITS, forEachLeaf, limitsAbove, tlbForms } from '../arch/walk.ts';
+import type { LeafEntry } from '../arch/walk.ts';
+import { conflictFor, describeShape } from '../bbm/change.ts';
+import { checkContiguousGroup } from '../bbm/contiguous.ts';
+import type { StaleEntry } from '../tlb/staleEntry.ts';
+import type { CpuState } from './cpu.ts';
+import type { MachineState } from './state.ts';
+
+/** A conflict found for the CPU: where and why. */
+export interface WalkerConflict {
+  readonly va: number;
+  readonly level: number;
+  readonly pa: number;
+  readonly detail: string;
+}
+
+/**
+ * Makes `cpu` a holder of every stale entry whose breaking store it cannot see yet: from now on
+ * it may fill the old value (SEMANTICS.md §1, §2).
+ * @param state - the machine
+ * @param cpu - the CPU that starts walking
+ */
+export function adoptUnseenStores(state: MachineState, cpu: CpuState): void {
+  const bit = 1 << cpu.slot;
+  state.stale.forEach((s) => {
+    const visible = cpu.slot === s.writer ? s.visibleLocallyAt : s.visibleAt;
+    if (visible !== Number.POSITIVE_INFINITY || (s.holders & bit) !== 0) return;
+    s.holders |= bit;
+    if (s.kind === 'walk') {
+      const table = state.mem.pageOf(s.tablePa);
+      if (table !== undefined && table.pa === s.tablePa) table.walkHolders |= bit;
+    }
+  });
+}
+
+/**
+ * The first conflict among what `cpu` may hold once it walks (§4, every conflict counts).
+ * @param state - the machine
+ * @param cpu - the CPU (its status need not be `running` yet)
+ * @returns the conflict, or undefined
+ */
+export function walkerConflict(state: MachineState, cpu: CpuState): WalkerConflict | undefined {
+  const bit = 1 << cpu.slot;
+  let found: WalkerConflict | undefined;
+  state.stale.forEach((s) => {
+    if (found !== undefined || (s.holders & bit) === 0) return;
+    found = s.kind === 'leaf' ? heldLeafConflict(state, cpu, s) : heldWalkConflict(state, cpu, s);
+  });
+  return found ?? mixConflict(state, cpu);
+}
+
+/** A held stale leaf against the live leaves and the other stale entries the CPU holds. */
+function heldLeafConflict(state: MachineState, cpu: CpuState, s: StaleEntry): WalkerConflict | undefined {
+  const held = s.leaf;
+  if (held === undefined) return undefined;
+  let found: WalkerConflict | undefined;
+  forEachLeaf(state.geo, state.mem, state.root, 0, s.spanVa, s.spanVa + s.span, NO_LIMITS, {
+    leaf: (live) => {
+      if (found !== undefined || live.af !== 1) return;
+      for (const form of tlbForms(live)) {
+        const why: string | undefined = found === undefined ? conflictFor(held, form, cpu) : undefined;
+        if (why === undefined) continue;
+        found = {
+          va: Math.max(form.spanVa, held.spanVa),
+          level: form.level,
+          pa: form.pa,
+          detail: `cpu${cpu.id} resumes holding the old ${describeShape(held)} from PA 0x${held.pa.toString(16)} over the live ${describeShape(form)} (${why}); no completed TLBI removed it`,
+        };
+      }
+    },
+  });
+  return found ?? staleBesideStale(state, cpu, s);
+}
+
+/** A held stale walk-cache entry against the live tables (and what it leads to). */
+function heldWalkConflict(state: MachineState, cpu: CpuState, s: StaleEntry): WalkerConflict | undefined {
+  let found: WalkerConflict | undefined;
+  const at = (va: number, level: number, pa: number, detail: string): void => {
+    found ??= { va, level, pa, detail };
+  };
+  const pointer = `the walk-cache entry of the old level-${s.level} table descriptor at PA 0x${s.origin.toString(16)}`;
+  forEachLeaf(state.geo, state.mem, state.root, 0, s.spanVa, s.spanVa + s.span, NO_LIMITS, {
+    leaf: (live) => {
+      if (live.af !== 1 || cpu.noabort || live.level > s.level) return;
+      at(live.va, live.level, live.pa, `cpu${cpu.id} resumes holding ${pointer} over the live ${describeShape(live)}`);
+    },
+    table: (page, va) => {
+      if (cpu.noabort || page.level !== s.level + 1 || page.pa === s.tablePa) return;
+      at(
+        va,
+        s.level,
+        s.origin,
+        `cpu${cpu.id} resumes holding ${pointer} (table 0x${s.tablePa.toString(16)}) where the live one links table 0x${page.pa.toString(16)}`,
+      );
+    },
+  });
+  if (found !== undefined) return found;
+  // What the stale pointer still leads to, against the live leaves.
+  const table = state.mem.pageOf(s.tablePa);
+  if (table === undefined || table.pa !== s.tablePa) return undefined;
+  const through: LeafEntry[] = [];
+  forEachLeaf(state.geo, state.mem, table, s.spanVa, s.spanVa, s.spanVa + s.span, limitsAbove(table), {
+    leaf: (e) => {
+      if (e.af === 1) through.push(...tlbForms(e));
+    },
+  });
+  for (const old of through) {
+    forEachLeaf(state.geo, state.mem, state.root, 0, old.spanVa, old.spanVa + old.span, NO_LIMITS, {
+      leaf: (live) => {
+        if (found !== undefined || live.af !== 1 || live.pa === old.pa) return;
+        for (const form of tlbForms(live)) {
+          const why: string | undefined = found === undefined ? conflictFor(old, form, cpu) : undefined;
+          if (why !== undefined)
+            at(
+              form.va,
+              form.level,
+              form.pa,
+              `cpu${cpu.id} may walk the old table 0x${table.pa.toString(16)} through ${pointer} and find the ${describeShape(old)} at PA 0x${old.pa.toString(16)} over the live ${describeShape(form)} (${why})`,
+            );
+        }
+      },
+    });
+  }
+  return found ?? staleBesideStale(state, cpu, s);
+}
+
+/** Two stale entries the CPU holds that conflict with each other. */
+function staleBesideStale(state: MachineState, cpu: CpuState, s: StaleEntry): WalkerConflict | undefined {
+  const bit = 1 << cpu.slot;
+  for (const o of state.stale.overlapping(s.spanVa, s.spanVa + s.span)) {
+    if (o === s || (o.holders & bit) === 0 || o.createdAt > s.createdAt) continue;
+    let why: string | undefined;
+    if (o.kind === 'leaf' && s.kind === 'leaf' && o.leaf !== undefined && s.leaf !== undefined)
+      why = conflictFor(o.leaf, s.leaf, cpu);
+    else if (!cpu.noabort && o.kind === 'walk' && s.kind === 'walk')
+      why = o.level === s.level && o.tablePa !== s.tablePa ? 'two walk-cache entries link different tables' : undefined;
+    else if (!cpu.noabort) {
+      const walk = o.kind === 'walk' ? o : s;
+      const leaf = o.kind === 'walk' ? s : o;
+      why = leaf.level <= walk.level ? 'a walk-cache entry beside a leaf at its level' : undefined;
+    }
+    if (why !== undefined)
+      return {
+        va: Math.max(o.spanVa, s.spanVa),
+        level: s.level,
+        pa: s.origin,
+        detail: `cpu${cpu.id} resumes holding two stale entries for one VA, from PA 0x${o.origin.toString(16)} and 0x${s.origin.toString(16)} (${why})`,
+      };
+  }
+  return undefined;
+}
+
+/** A live Contiguous/non-Contiguous mix a CPU without noabort can now walk. */
+function mixConflict(state: MachineState, cpu: CpuState): WalkerConflict | undefined {
+  if (cpu.noabort) return undefined;
+  const bit = 1 << cpu.slot;
+  for (const [key, m] of state.contMixes) {
+    if (state.mem.pageOf(m.page.pa) !== m.page) {
+      state.contMixes.delete(key);
+      continue;
+    }
+    if (!m.page.reachable && (state.walkHoldersOf(m.page) & bit) === 0) continue;
+    if (!checkContiguousGroup(state.geo, m.page, m.start, true).mixed) {
+      state.contMixes.delete(key);
+      continue;
+    }
+    const size = state.geo.entrySpan[m.page.level] ?? 0;
+    return {
+      va: m.page.vaBase + m.start * size,
+      level: m.page.level,
+      pa: m.page.pa + 8 * m.start,
+      detail: `cpu${cpu.id} (BBM level ${cpu.bbm}, no noabort) can now walk the contiguous group at PA 0x${(m.page.pa + 8 * m.start).toString(16)}, whose valid entries mix the Contiguous bit set and clear (RNGLXZ)`,
+    };
+  }
+  return undefined;
+}
