@@ -19,7 +19,7 @@ import {
   stepUnpark,
   stepWalk,
 } from './machine/stepCpu.ts';
-import { partialRepaint } from './machine/groups.ts';
+import { groupKey, partialRepaint } from './machine/groups.ts';
 import { stepWrite } from './machine/stepWrite.ts';
 
 export { MachineState } from './machine/state.ts';
@@ -47,7 +47,7 @@ export function finish(state: MachineState): Violation | undefined {
   state.now++;
   const g = partialRepaint(state, () => true);
   if (g !== undefined) {
-    const writer = state.slots[state.mixedGroups.get(`${g.page.pa}:${g.start}`)?.writer ?? 0];
+    const writer = state.slots[state.mixedGroups.get(groupKey(g.page, g.start))?.writer ?? 0];
     return { ...partialRepaintViolation(state, writer?.id ?? 0, g, 'at the end of the trace'), atEnd: true };
   }
   for (const cpu of state.slots) {

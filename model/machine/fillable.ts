@@ -104,7 +104,7 @@ export function staleClash(state: MachineState, fillable: Fillable, obs: number)
         if (c.noabort) return undefined;
         if (s.kind === 'walk' && s.level === w.level && s.tablePa !== w.tablePa)
           return `cpu${c.id} may still hold the walk-cache entry of the old level-${s.level} table descriptor at PA 0x${s.origin.toString(16)} (table 0x${s.tablePa.toString(16)}) beside the new one linking table 0x${w.tablePa.toString(16)}: no completed non-last-level TLBI since it was replaced (T4)`;
-        if (s.kind === 'leaf' && s.level <= w.level && s.leaf !== undefined)
+        if (s.kind === 'leaf' && s.level <= w.level && s.leaf !== undefined && !(c.bbm >= 1 && s.leaf.nT === 1))
           return `cpu${c.id} may still hold the old ${describeShape(s.leaf)} at PA 0x${s.origin.toString(16)} beside the walk-cache entry of the new level-${w.level} table descriptor: no completed TLBI since it was replaced`;
         return undefined;
       });
@@ -128,7 +128,7 @@ function leafBesideLeaf(state: MachineState, s: StaleEntry, n: LeafEntry, mask: 
 /** A stale table pointer against a new leaf: the pointer itself (no noabort), or what it leads to. */
 function walkBesideLeaf(state: MachineState, s: StaleEntry, n: LeafEntry, mask: number): string | undefined {
   const direct = eachCpu(state, mask, (c) =>
-    c.noabort || n.level > s.level
+    c.noabort || n.level > s.level || (c.bbm >= 1 && n.nT === 1)
       ? undefined
       : `cpu${c.id} may still hold the walk-cache entry of the old level-${s.level} table descriptor at PA 0x${s.origin.toString(16)} beside the new ${describeShape(n)}: no completed non-last-level TLBI since it was replaced`,
   );

@@ -14,8 +14,9 @@ import { checkContiguousGroup } from '../bbm/contiguous.ts';
 import type { MachineState } from './state.ts';
 import { forEachChildTable } from './subtree.ts';
 
-function keyOf(page: TablePage, start: number): string {
-  return `${page.pa}:${start}`;
+/** The registry key of a group: the PA of its first entry. */
+export function groupKey(page: TablePage, start: number): number {
+  return page.pa + 8 * start;
 }
 
 /**
@@ -35,7 +36,7 @@ export function noteGroup(
 ): void {
   const n = state.geo.contEntries[page.level] ?? 1;
   const start = index - (index % n);
-  const key = keyOf(page, start);
+  const key = groupKey(page, start);
   if (verdict.problem === undefined && verdict.mixedPermissions) state.mixedGroups.set(key, { page, start, writer });
   else state.mixedGroups.delete(key);
   if (verdict.mixed) state.contMixes.set(key, { page, start });
@@ -59,6 +60,7 @@ export function checkGroupsBelow(
   const n = state.geo.contEntries[table.level] ?? 0;
   let found: string | undefined;
   for (let start = 0; n > 0 && start < table.lo.length; start += n) {
+    if ((table.contCount[start / n] ?? 0) === 0 && !state.isRegistered(table, start)) continue;
     const group = checkContiguousGroup(state.geo, table, start, mixAllowed);
     noteGroup(state, table, start, group, writer);
     if (group.problem !== undefined)

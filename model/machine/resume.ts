@@ -91,7 +91,7 @@ function heldWalkConflict(state: MachineState, cpu: CpuState, s: StaleEntry): Wa
   const pointer = `the walk-cache entry of the old level-${s.level} table descriptor at PA 0x${s.origin.toString(16)}`;
   forEachLeaf(state.geo, state.mem, state.root, 0, s.spanVa, s.spanVa + s.span, NO_LIMITS, {
     leaf: (live) => {
-      if (live.af !== 1 || cpu.noabort || live.level > s.level) return;
+      if (live.af !== 1 || cpu.noabort || live.level > s.level || (cpu.bbm >= 1 && live.nT === 1)) return;
       at(live.va, live.level, live.pa, `cpu${cpu.id} resumes holding ${pointer} over the live ${describeShape(live)}`);
     },
     table: (page, va) => {
@@ -147,7 +147,8 @@ function staleBesideStale(state: MachineState, cpu: CpuState, s: StaleEntry): Wa
     else if (!cpu.noabort) {
       const walk = o.kind === 'walk' ? o : s;
       const leaf = o.kind === 'walk' ? s : o;
-      why = leaf.level <= walk.level ? 'a walk-cache entry beside a leaf at its level' : undefined;
+      const nT = cpu.bbm >= 1 && leaf.leaf?.nT === 1;
+      why = leaf.level <= walk.level && !nT ? 'a walk-cache entry beside a leaf at its level' : undefined;
     }
     if (why !== undefined)
       return {

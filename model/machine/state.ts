@@ -66,12 +66,12 @@ export class MachineState {
   stoppedBy: CpuId | undefined;
   /** Index of the event being applied (1-based). */
   now = 0;
-  /** Contiguous groups with mixed permissions, by `pagePa:start`. */
-  readonly mixedGroups = new Map<string, MixedGroup>();
+  /** Contiguous groups with mixed permissions, by the PA of the group's first entry. */
+  readonly mixedGroups = new Map<number, MixedGroup>();
   /** Recent stores of entries not yet visible everywhere or synchronized (S1), by entry PA. */
   readonly storeLog = new Map<number, StoreRecord[]>();
-  /** Contiguous groups with a live Contiguous/non-Contiguous mix, by `pagePa:start`. */
-  readonly contMixes = new Map<string, ContMix>();
+  /** Contiguous groups with a live Contiguous/non-Contiguous mix, by the PA of the group's first entry. */
+  readonly contMixes = new Map<number, ContMix>();
 
   /** @param config - granule, root, CPUs and options */
   constructor(config: MachineConfig) {
@@ -88,6 +88,17 @@ export class MachineState {
     this.root.reachable = true;
     this.root.vaBase = 0;
     for (const spec of config.cpus) this.addCpu(spec);
+  }
+
+  /**
+   * Whether a contiguous group is in one of the transient registries (C3, live mixes).
+   * @param page - the table page
+   * @param start - the group's first entry
+   * @returns true when registered
+   */
+  isRegistered(page: TablePage, start: number): boolean {
+    const key = page.pa + 8 * start;
+    return this.mixedGroups.has(key) || this.contMixes.has(key);
   }
 
   /**

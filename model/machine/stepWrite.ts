@@ -5,7 +5,13 @@
  * @see Arm ARM DDI 0487 M.b D8.17 "Using break-before-make when updating translation table entries"
  * Layer: model/machine.
  */
-import { splitDescriptor, DescriptorType, decodeDescriptorType, outputAddress } from '../arch/descriptor.ts';
+import {
+  contiguousBit,
+  splitDescriptor,
+  DescriptorType,
+  decodeDescriptorType,
+  outputAddress,
+} from '../arch/descriptor.ts';
 import type { TablePage } from '../arch/memory.ts';
 import type { LeafEntry } from '../arch/walk.ts';
 import { limitsAbove, makeLeaf, tlbForms } from '../arch/walk.ts';
@@ -138,7 +144,9 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
     const problem = checkGroupsBelow(state, target, mixAllowed, cpu.slot);
     if (problem !== undefined) first ??= failAt(state, ev, 'cont-misprogrammed', problem, va, level);
   }
-  if ((geo.contEntries[level] ?? 0) > 0) {
+  const n = page.groupEntries;
+  // A group without a Contiguous leaf constrains nothing (and cannot be registered).
+  if (n > 0 && ((page.contCount[Math.floor(index / n)] ?? 0) > 0 || state.isRegistered(page, index - (index % n)))) {
     const group = checkContiguousGroup(geo, page, index, mixAllowed);
     noteGroup(state, page, index, group, cpu.slot);
     if (group.problem !== undefined && obs !== 0)
@@ -169,8 +177,13 @@ function failAt(
 }
 
 function store(state: MachineState, page: TablePage, index: number, lo: number, hi: number): void {
-  page.lo[index] = lo;
-  page.hi[index] = hi;
+  const { geo } = state;
+  page.set(
+    index,
+    lo,
+    hi,
+    (l, h) => decodeDescriptorType(geo, l, page.level) === DescriptorType.Leaf && contiguousBit(h) === 1,
+  );
   page.writtenAt[index] = state.now;
 }
 
