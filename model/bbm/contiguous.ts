@@ -66,59 +66,55 @@ export function checkContiguousGroup(geo: Geometry, page: TablePage, index: numb
   const size = geo.entrySpan[page.level] ?? 0;
   const groupSpan = n * size;
   const start = index - (index % n);
-  // The Contiguous members fix the group's base, attributes and permissions.
+  // One pass: every valid leaf member, with or without the bit, must sit at its place in one
+  // aligned group with one set of attributes; the first one found is the reference.
   let base = -1;
   let key = -1;
   let perms = -1;
+  let cont = false;
+  let mixedPermissions = false;
+  let plain = -1;
+  let table = -1;
+  let problem: string | undefined;
   for (let i = start; i < start + n; i++) {
     const lo = page.lo[i] ?? 0;
+    const type = decodeDescriptorType(geo, lo, page.level);
+    if (type === DescriptorType.Invalid) continue;
+    if (type === DescriptorType.Table) {
+      table = i;
+      continue;
+    }
     const hi = page.hi[i] ?? 0;
-    if (decodeDescriptorType(geo, lo, page.level) !== DescriptorType.Leaf || contiguousBit(hi) === 0) continue;
+    const isCont = contiguousBit(hi) === 1;
+    if (isCont) cont = true;
+    else plain = i;
+    if (problem !== undefined) continue;
     const oa = outputAddress(geo, lo, hi);
     const entryBase = oa - (i - start) * size;
-    if (entryBase % groupSpan !== 0)
-      return bad(`entry ${i - start} maps 0x${oa.toString(16)}, not at its place in an aligned group`);
     const k = groupAttributeKey(lo);
+    const p = leafPermissions(lo, hi);
+    const what = isCont ? '' : ' (without the Contiguous bit)';
     if (base < 0) {
       base = entryBase;
       key = k;
-      perms = leafPermissions(lo, hi);
+      perms = p;
+      if (entryBase % groupSpan !== 0)
+        problem = `entry ${i - start}${what} maps 0x${oa.toString(16)}, not at its place in an aligned group`;
       continue;
     }
     if (entryBase !== base)
-      return bad(
-        `entry ${i - start} maps 0x${oa.toString(16)}, expected 0x${(base + (i - start) * size).toString(16)}`,
-      );
-    if (k !== key) return bad(`entry ${i - start} has different memory attributes (AttrIndx, SH, NS) or nG`);
+      problem = `entry ${i - start}${what} maps 0x${oa.toString(16)}, expected 0x${(base + (i - start) * size).toString(16)}`;
+    else if (k !== key) problem = `entry ${i - start}${what} has different memory attributes (AttrIndx, SH, NS) or nG`;
+    else if (p !== perms) mixedPermissions = true;
   }
-  if (base < 0) return NONE;
-  // Every other valid member: permissions may differ (transiently); a plain member is a mix.
-  let mixedPermissions = false;
-  let mixed = false;
-  for (let i = start; i < start + n; i++) {
-    const lo = page.lo[i] ?? 0;
-    const hi = page.hi[i] ?? 0;
-    const type = decodeDescriptorType(geo, lo, page.level);
-    if (type === DescriptorType.Invalid) continue;
-    const plain = type === DescriptorType.Table || contiguousBit(hi) === 0;
-    if (plain && !mixAllowed) {
-      const what = type === DescriptorType.Table ? 'a table descriptor' : 'valid without the Contiguous bit';
-      return bad(`entry ${i - start} is ${what} beside Contiguous entries`, true);
-    }
-    mixed ||= plain;
-    if (type === DescriptorType.Table) continue;
-    if (plain) {
-      const oa = outputAddress(geo, lo, hi);
-      if (oa !== base + (i - start) * size)
-        return bad(
-          `entry ${i - start} (without the Contiguous bit) maps 0x${oa.toString(16)}, but the group's Contiguous entries translate its VAs to 0x${(base + (i - start) * size).toString(16)}`,
-          true,
-        );
-      if (groupAttributeKey(lo) !== key)
-        return bad(`entry ${i - start} (without the Contiguous bit) has different memory attributes or nG`, true);
-    }
-    if (leafPermissions(lo, hi) !== perms) mixedPermissions = true;
+  if (!cont) return NONE;
+  const mixed = plain >= 0 || table >= 0;
+  if (mixed && !mixAllowed) {
+    const at = plain >= 0 ? plain : table;
+    const what = plain >= 0 ? 'valid without the Contiguous bit' : 'a table descriptor';
+    return bad(`entry ${at - start} is ${what} beside Contiguous entries`, true);
   }
+  if (problem !== undefined) return bad(problem, mixed);
   return { problem: undefined, mixedPermissions, hasContiguous: true, mixed };
 }
 
