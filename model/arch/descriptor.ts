@@ -108,6 +108,21 @@ export function outputAddress(geo: Geometry, lo: number, hi: number): number {
 }
 
 /**
+ * The output address of a leaf at `level`: bits[47:n] where 2^n is the entry's span, so that nT
+ * (bit 16) and the RES0 bits below a block's OA field are never read as address bits (family 2).
+ * @param geo - granule geometry
+ * @param lo - bits[31:0]
+ * @param hi - bits[63:32]
+ * @param level - the level of the table holding the leaf
+ * @returns the OA of the leaf's first byte
+ */
+export function leafOutputAddress(geo: Geometry, lo: number, hi: number, level: number): number {
+  const oa = outputAddress(geo, lo, hi);
+  const span = geo.entrySpan[level] ?? geo.pageSize;
+  return oa - (oa % span);
+}
+
+/**
  * Memory type class of an `AttrIndx` under Linux's MAIR_EL1 layout (spec README decision 11):
  * 0 Normal and 1 Normal-Tagged are one class (a change between them is permission-like);
  * 2 Normal-NC, 3 Device-nGnRnE, 4 Device-nGnRE and the unused 5–7 are their own classes.

@@ -23,8 +23,25 @@ export class TablePage {
   reachable = false;
   /** Event index since which the page is reachable. */
   reachableSince = 0;
-  /** Mask of CPU slots that stored to this page and have not executed a DSB since. */
-  pendingWriters = 0;
+  /**
+   * Per entry: 1 + the slot of the CPU whose latest store to it is not yet visible to every
+   * walker (its DSB is still due), or 0. Only the latest store counts: an earlier one is in no
+   * view once a later store is visible (T2, SEMANTICS.md W4).
+   */
+  readonly pendingBy: Uint8Array;
+  /** Entries whose latest store is not yet visible to every walker. */
+  pendingCount = 0;
+
+  /**
+   * Mask of CPU slots whose latest store to some entry of this page is not yet visible.
+   * @returns the mask
+   */
+  get pendingWriters(): number {
+    if (this.pendingCount === 0) return 0;
+    let mask = 0;
+    for (const p of this.pendingBy) if (p !== 0) mask |= 1 << (p - 1);
+    return mask;
+  }
   /** Mask of CPU slots that may hold a stale walk-cache entry pointing at this page. */
   walkHolders = 0;
   /** Event index of the `alloc` that made this page (its generation; 0 for the root). */
@@ -49,6 +66,7 @@ export class TablePage {
     this.lo = new Uint32Array(entries);
     this.hi = new Uint32Array(entries);
     this.writtenAt = new Float64Array(entries);
+    this.pendingBy = new Uint8Array(entries);
     this.groupEntries = groupEntries;
     this.contCount = new Uint16Array(groupEntries > 0 ? entries / groupEntries : 0);
   }

@@ -15,7 +15,7 @@ import {
   contiguousBit,
   decodeDescriptorType,
   leafPermissions,
-  outputAddress,
+  leafOutputAddress,
 } from '../arch/descriptor.ts';
 import type { Geometry } from '../arch/geometry.ts';
 import { BIT } from '../arch/descriptor.ts';
@@ -89,7 +89,7 @@ export function checkContiguousGroup(geo: Geometry, page: TablePage, index: numb
     if (isCont) cont = true;
     else plain = i;
     if (problem !== undefined) continue;
-    const oa = outputAddress(geo, lo, hi);
+    const oa = leafOutputAddress(geo, lo, hi, page.level);
     const entryBase = oa - (i - start) * size;
     const k = groupAttributeKey(lo);
     const p = leafPermissions(lo, hi);

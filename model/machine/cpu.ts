@@ -49,8 +49,8 @@ export interface CpuState {
   pendingTlbis: PendingTLBI[];
   /** Stale entries whose breaking store this CPU made and has not yet ordered with a DSB. */
   unorderedBreaks: StaleEntry[];
-  /** Table pages this CPU stored to since its last DSB. */
-  dirtyPages: Set<TablePage>;
+  /** Table entries this CPU stored to since its last DSB that orders stores for every walker. */
+  dirtyEntries: { page: TablePage; index: number }[];
   /** Stores of this CPU not yet visible to every walker (S1). */
   unseenStores: StoreRecord[];
   /** Stores of this CPU visible to its own walker and not yet synchronized by an ISB (S1). */
@@ -98,7 +98,7 @@ export function makeCpu(id: CpuId, slot: number, bbm: BBMLevel, noabort: boolean
     flushedSincePark: [],
     pendingTlbis: [],
     unorderedBreaks: [],
-    dirtyPages: new Set(),
+    dirtyEntries: [],
     unseenStores: [],
     unsyncedStores: [],
     runs: [],

@@ -74,8 +74,11 @@ export function stepDSB(state: MachineState, ev: DSBEvent): Violation | undefine
     } else stillPending.push(t);
   }
   cpu.pendingTlbis = stillPending;
+  // With the issuer the only online CPU, its own walker is every walker there is (T2).
+  const alone = state.onlineMask === 1 << cpu.slot;
   if (ORDERS_STORES.has(ev.dom)) orderStores(state, cpu);
-  else orderStoresLocally(state, cpu);
+  else if (alone) orderTablesLocally(cpu);
+  if (!ORDERS_STORES.has(ev.dom)) orderStoresLocally(state, cpu);
   storesVisible(state, cpu, ORDERS_STORES.has(ev.dom));
   if (completed.length > 0) return checkFlushedGroups(state, cpu, completed);
   return undefined;
@@ -89,9 +92,23 @@ function orderStores(state: MachineState, cpu: CpuState): void {
     if (s.holders === 0) state.stale.remove(s);
   }
   cpu.unorderedBreaks = [];
-  const bit = 1 << cpu.slot;
-  for (const page of cpu.dirtyPages) page.pendingWriters &= ~bit;
-  cpu.dirtyPages.clear();
+  settleStores(cpu);
+}
+
+/** `DSB NSH`/`NSHST` by the only online CPU: its stores into table pages are ordered for T2. */
+function orderTablesLocally(cpu: CpuState): void {
+  settleStores(cpu);
+}
+
+/** The CPU's latest stores become visible to every walker (T2): only entries it stored to last. */
+function settleStores(cpu: CpuState): void {
+  const mine = cpu.slot + 1;
+  for (const { page, index } of cpu.dirtyEntries) {
+    if (page.pendingBy[index] !== mine) continue;
+    page.pendingBy[index] = 0;
+    page.pendingCount--;
+  }
+  cpu.dirtyEntries = [];
 }
 
 /** `DSB NSH`/`NSHST`: the writer's own walker sees its stores; other PEs' walkers are not ordered. */

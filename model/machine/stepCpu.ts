@@ -196,7 +196,7 @@ export function stepFree(state: MachineState, ev: FreeEvent): Violation | undefi
     page.parent = null;
     page.parentIndex = -1;
   }
-  for (const cpu of state.slots) cpu.dirtyPages.delete(page);
+  for (const cpu of state.slots) cpu.dirtyEntries = cpu.dirtyEntries.filter((d) => d.page !== page);
   forgetGroups(state, page);
   state.mem.release(page);
   return undefined;

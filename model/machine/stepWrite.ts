@@ -44,11 +44,9 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   const [lo, hi] = splitDescriptor(ev.val);
   const oldLo = page.lo[index] ?? 0;
   const oldHi = page.hi[index] ?? 0;
-  const bit = 1 << cpu.slot;
-  if ((page.pendingWriters & bit) === 0) {
-    page.pendingWriters |= bit;
-    cpu.dirtyPages.add(page);
-  }
+  if (page.pendingBy[index] === 0) page.pendingCount++;
+  page.pendingBy[index] = cpu.slot + 1;
+  cpu.dirtyEntries.push({ page, index });
   if (oldLo === lo && oldHi === hi) return undefined;
 
   const oldType = decodeDescriptorType(geo, oldLo, level);
