@@ -102,6 +102,8 @@ export interface KernelFns {
   pageattr_ops: mm_walk_ops<page_change_data>;
   /** pageattr.c `__change_memory_common()` */
   __change_memory_common: (k: Kern, start: bigint, size: bigint, set_mask: bigint, clear_mask: bigint) => KGen<number>;
+  /** pageattr.c `change_memory_common()` (set_memory_ro/rw/nx/x: range check, linear alias, vmalloc range) */
+  change_memory_common: (k: Kern, addr: bigint, numpages: number, set_mask: bigint, clear_mask: bigint) => KGen<number>;
   /** mmu.c `arch_kfence_init_pool()` (the late KFENCE pool's split, ce2b3a50ad92) */
   arch_kfence_init_pool: (k: Kern) => KGen<boolean>;
 }

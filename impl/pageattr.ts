@@ -280,22 +280,22 @@ export function* change_memory_common(
 
 /** `set_memory_ro()` @param k - context @param addr - VA @param numpages - pages @returns 0 or error */
 export function* set_memory_ro(k: Kern, addr: bigint, numpages: number): KGen<number> {
-  return yield* change_memory_common(k, addr, numpages, PTE_RDONLY, PTE_WRITE);
+  return yield* k.fn.change_memory_common(k, addr, numpages, PTE_RDONLY, PTE_WRITE);
 }
 
 /** `set_memory_rw()` @param k - context @param addr - VA @param numpages - pages @returns 0 or error */
 export function* set_memory_rw(k: Kern, addr: bigint, numpages: number): KGen<number> {
-  return yield* change_memory_common(k, addr, numpages, PTE_WRITE, PTE_RDONLY);
+  return yield* k.fn.change_memory_common(k, addr, numpages, PTE_WRITE, PTE_RDONLY);
 }
 
 /** `set_memory_nx()` @param k - context @param addr - VA @param numpages - pages @returns 0 or error */
 export function* set_memory_nx(k: Kern, addr: bigint, numpages: number): KGen<number> {
-  return yield* change_memory_common(k, addr, numpages, PTE_PXN, PTE_MAYBE_GP);
+  return yield* k.fn.change_memory_common(k, addr, numpages, PTE_PXN, PTE_MAYBE_GP);
 }
 
 /** `set_memory_x()` @param k - context @param addr - VA @param numpages - pages @returns 0 or error */
 export function* set_memory_x(k: Kern, addr: bigint, numpages: number): KGen<number> {
-  return yield* change_memory_common(k, addr, numpages, PTE_MAYBE_GP, PTE_PXN);
+  return yield* k.fn.change_memory_common(k, addr, numpages, PTE_MAYBE_GP, PTE_PXN);
 }
 
 /**

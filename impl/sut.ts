@@ -28,6 +28,7 @@ import {
 } from './mmu-split.ts';
 import {
   __change_memory_common,
+  change_memory_common,
   kernel_page_present,
   pageattr_ops,
   set_direct_map_default_noflush,
@@ -56,6 +57,7 @@ export const PORT_FNS: Readonly<KernelFns> = Object.freeze({
   collect_to_split_ops,
   pageattr_ops,
   __change_memory_common,
+  change_memory_common,
   arch_kfence_init_pool,
 });
 

@@ -4,6 +4,7 @@
  * Layer: properties.
  */
 import { modelClean, noConflictWithoutBbml2 } from './bbm/bbmProperties.ts';
+import { answersExact, inForceOnReturn } from './answers/answersProperties.ts';
 import { noDamage } from './errors/errorsProperties.ts';
 import { permExact } from './perm/permProperties.ts';
 import { validRoundtrip } from './perm/validRoundtrip.ts';
@@ -25,6 +26,8 @@ const all: PropertyDef<never>[] = [
   permExact,
   validRoundtrip,
   noDamage,
+  answersExact,
+  inForceOnReturn,
 ] as unknown as PropertyDef<never>[];
 
 /** The catalogue. */

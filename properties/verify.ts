@@ -38,6 +38,8 @@ export interface VerifyOptions {
   readonly onRun?: (n: number, shrinking: boolean, path: string | undefined) => void;
   /** Called with every configuration the SUT is built for. */
   readonly onConfig?: (config: SutConfig) => void;
+  /** Stop at the first failure without shrinking it (the kill test needs a kill, not a report). */
+  readonly noShrink?: boolean;
 }
 
 /** How a property ended. */
@@ -127,6 +129,7 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
       numRuns: opts.path === undefined ? (opts.runs ?? p.numRuns) : 1,
       ...(opts.timeMs === undefined ? {} : { interruptAfterTimeLimit: opts.timeMs }),
       ...(opts.path === undefined ? {} : { path: opts.path }),
+      ...(opts.noShrink === true ? { endOnFailure: true } : {}),
     },
   );
   const ms = performance.now() - t0;

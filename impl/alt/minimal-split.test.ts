@@ -19,11 +19,13 @@ function booted(granule: '4K' | '16K' | '64K' = '4K'): Fixture {
 }
 
 describe('minimal split (impl/alt) through the contract', () => {
-  it('splits a page inside a PUD block straight down, with plain children', () => {
+  it('splits a page inside a PUD block down along its path, with contiguous children', () => {
     // Same machine as the port's worked example (4K, 2G at PA 1G). addr = +0x42345000:
-    //   round 1: PUD[1] is a 1G block → a PMD table of 512 *plain* 2M blocks
-    //   round 2: PMD[17] is a plain block → a PTE table of 512 plain 4K pages
-    //   round 3: addr is a page boundary → done; one dsb(ishst); isb publishes.
+    //   round 1: PUD[1] is a 1G block → a PMD table of 512 2M blocks in contiguous groups of 16
+    //   round 2: PMD[17] is in a contiguous group → the 16 entries of PMD[16..31] lose PTE_CONT
+    //   round 3: PMD[17] is a plain block → a PTE table of 512 4K pages in contiguous groups
+    //   round 4: the PTE is in a contiguous group → its 16 entries lose PTE_CONT
+    //   round 5: addr is a page boundary → done; one dsb(ishst); isb publishes.
     const f = booted();
     expect(f.ops.name).toBe('minimal-split');
     const addr = PAGE_OFFSET + 0x42345000n;
@@ -34,20 +36,24 @@ describe('minimal split (impl/alt) through the contract', () => {
       'write T1 x512',
       'dsb ishst',
       'write T2 x1',
+      'write T1 x16',
       'alloc T3 L3',
       'write T3 x512',
       'dsb ishst',
       'write T1 x1',
+      'write T3 x16',
       'dsb ishst',
       'isb',
     ]);
-    //   0x40000000 ┬ PMD[0..16]   2M plain
-    //   0x42200000 │ PMD[17] → 512 plain 4K pages
-    //   0x42400000 ┴ PMD[18..511] 2M plain
+    // The kernel's shape: only the group and the block holding addr are broken.
     expect(drawLayout(f.m, PAGE_OFFSET + G, PAGE_OFFSET + 2n * G)).toEqual([
-      '+0x000000000 x17 L2 2M block',
-      '+0x002200000 x512 L3 4K page',
-      '+0x002400000 x494 L2 2M block',
+      '+0x000000000 x16 L2 2M block CONT',
+      '+0x002000000 x1 L2 2M block',
+      '+0x002200000 x320 L3 4K page CONT',
+      '+0x002340000 x16 L3 4K page',
+      '+0x002350000 x176 L3 4K page CONT',
+      '+0x002400000 x14 L2 2M block',
+      '+0x004000000 x480 L2 2M block CONT',
     ]);
   });
 

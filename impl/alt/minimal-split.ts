@@ -1,11 +1,13 @@
 /**
  * A second, deliberately different split_kernel_leaf_mapping(): iterative instead of the
- * kernel's fixed PGD→P4D→PUD→CONT-PMD→PMD→CONT-PTE ladder, and it produces *plain* children
- * (no contiguous groups) — each round re-walks from the root, and either stops (the address is
- * a leaf boundary, a cont group counting as one leaf), clears the cont bit of the group that
- * contains the address, or replaces the block containing it by a table of the next level. So a
- * split goes straight down to pages only along the path that needs it. One `dsb(ishst); isb` at
- * the end publishes the valid entries (no lazy MMU mode).
+ * kernel's fixed PGD→P4D→PUD→CONT-PMD→PMD→CONT-PTE ladder — each round re-walks from the root,
+ * and either stops (the address is a leaf boundary, a cont group counting as one leaf), clears
+ * the cont bit of the group that contains the address, or replaces the block containing it by a
+ * table of the next level whose entries form contiguous groups where that level has them (the
+ * kernel's `to_cont = true`: an on-demand split breaks a leaf only as far as needed,
+ * kernel-split-repaint.md §8 inv. 6, 7). So a split goes down only along the path that needs it.
+ * One `dsb(ishst); isb` at the end publishes the valid entries (no lazy MMU mode). The gate
+ * follows the configured variant (v7.1's, or v6.18's `split_leaf_mapping_possible()`).
  *
  * It touches the machine only through the contract's Primitives and reads the kernel's gating
  * state only through `KernelOps.inspect()`; it shares no code with the port. Everything else of
@@ -92,7 +94,7 @@ export function minimal_split_kernel_leaf_mapping(
       if (pa === null) return -ENOMEM;
       const valid = (d & VALID) !== 0n;
       const type = child === 3 ? (valid ? 3n : 2n) : valid ? 1n : 0n;
-      const attrs = d & ~oa & ~CONT & ~3n;
+      const attrs = (d & ~oa & ~CONT & ~3n) | ((s.cont[child] ?? 1n) > 1n ? CONT : 0n);
       for (let i = 0n; i < s.page / 8n; i++)
         yield* hw.writeDesc(pa + i * 8n, ((d & oa) + i * childSize) | attrs | type);
       yield* hw.dsb('ishst');
@@ -105,8 +107,13 @@ export function minimal_split_kernel_leaf_mapping(
   return function* split(start: bigint, end: bigint): KGen<number> {
     const st = base.inspect();
     const pool = st.kfence_pool_va;
-    if (!st.linear_map_requires_bbml2 || (pool !== null && BigInt.asUintN(64, start - pool) < kfenceBytes)) return 0;
-    if (!st.system_supports_bbml2_noabort) {
+    const kfence = pool !== null && BigInt.asUintN(64, start - pool) < kfenceBytes;
+    if (config.variant === 'v6.18') {
+      // split_leaf_mapping_possible(): the system capability, and no force_pte_mapping() (which,
+      // with the capability, is debug_pagealloc alone).
+      if (!st.system_supports_bbml2_noabort || config.debug_pagealloc || kfence) return 0;
+    } else if (!st.linear_map_requires_bbml2 || kfence) return 0;
+    else if (!st.system_supports_bbml2_noabort) {
       if (st.capabilities_finalized) return 0;
       if (!st.page_alloc_available || hw.onlineCpus().length > 1) {
         hw.warn('minimal split: not yet allowed');

@@ -23,6 +23,8 @@ const PROPERTY_IDS = new Set([
   'perm.exact',
   'perm.valid-roundtrip',
   'errors.no-damage',
+  'ops.answers-exact',
+  'ops.in-force-on-return',
 ]);
 
 const PAGE_OFFSET = 0xffff000000000000n;

@@ -9,10 +9,12 @@
  * Layer: impl/mutants.
  */
 import type { SutFactory } from '../contract.ts';
+import { createSut as aliasWholeArea } from './alias-whole-area.ts';
 import { createSut as contpmdForgetsEntry } from './contpmd-forgets-entry.ts';
 import { createSut as contpteDecontAllButOne } from './contpte-decont-all-but-one.ts';
 import { createSut as contpteMisalignedStart } from './contpte-misaligned-start.ts';
 import { createSut as flushOnePageShort } from './flush-one-page-short.ts';
+import { createSut as kfencePoolLeftInBlocks } from './kfence-pool-left-in-blocks.ts';
 import { createSut as mutexInAtomic } from './mutex-in-atomic.ts';
 import { createSut as pageattrSkipsInvalidBlock } from './pageattr-skips-invalid-block.ts';
 import { createSut as pmdAlignedBeforeContpmd } from './pmd-aligned-before-contpmd.ts';
@@ -26,7 +28,9 @@ import { createSut as splitPmdBreakBeforeAlloc } from './split-pmd-break-before-
 import { createSut as splitPmdDropPxn } from './split-pmd-drop-pxn.ts';
 import { createSut as splitPmdDropTablePxn } from './split-pmd-drop-table-pxn.ts';
 import { createSut as splitPmdKeepsCont } from './split-pmd-keeps-cont.ts';
+import { createSut as splitGateForcePte } from './split-gate-force-pte.ts';
 import { createSut as splitPmdNoDsb } from './split-pmd-no-dsb.ts';
+import { createSut as splitPmdValidatesInvalid } from './split-pmd-validates-invalid.ts';
 import { createSut as splitPudPfnStep } from './split-pud-pfn-step.ts';
 import { createSut as splitSkipsEnd } from './split-skips-end.ts';
 import { createSut as splitWholeRange } from './split-whole-range.ts';
@@ -81,6 +85,15 @@ export const MUTANTS: readonly Mutant[] = [
       'mmu.c split_kernel_leaf_mapping(): the gate moved three times (a166563e7ec3, ce2b3a50ad92, f12b435de2f2); reading linear_map_requires_bbml2 as "splitting is allowed" forgets that it only describes the boot CPU — the repainted system keeps the kernel alias in blocks and pre-finalisation several CPUs are up (kernel §3.1 (c), §8 inv. 10)',
     expectedKiller: 'bbm.no-tlb-conflict-without-bbml2',
     createSut: splitWithoutCapability,
+  },
+  {
+    id: 'split-gate-force-pte',
+    description:
+      'split_kernel_leaf_mapping() (v7.1) gates on force_pte_mapping() instead of linear_map_requires_bbml2: the calling CPU decides before finalisation',
+    story:
+      'mmu.c split_kernel_leaf_mapping(): the gate f12b435de2f2 replaced, with its comment "Do not call force_pte_mapping() here because it could return a confusing result if called from a secondary cpu prior to finalizing caps"; it also ignores can_set_direct_map(), so rodata=noalias/off splits (or answers -EBUSY) where the kernel returns 0 (kernel §2.1, §3.1 (c))',
+    expectedKiller: 'ops.answers-exact',
+    createSut: splitGateForcePte,
   },
   {
     id: 'mutex-in-atomic',
@@ -153,6 +166,15 @@ export const MUTANTS: readonly Mutant[] = [
     createSut: splitPmdNoDsb,
   },
   {
+    id: 'split-pmd-validates-invalid',
+    description:
+      "split_pmd()/split_pud() copy a present-invalid block's prot with the valid type bits: every child of an invalidated block becomes valid",
+    story:
+      'mmu.c split_pmd()/split_pud(): the split half of 15bfba1ad77f "Handle invalid large leaf mappings correctly" (v7.1, stable) taken out; invalidating a whole 2M/1G folio and revalidating one page made the whole folio valid again (kernel §4, §8 inv. 3)',
+    expectedKiller: 'ops.answers-exact',
+    createSut: splitPmdValidatesInvalid,
+  },
+  {
     id: 'split-pmd-keeps-cont',
     description:
       "split_pmd() does not clear PTE_CONT from the block's prot: with to_cont=false a cont-PMD block's children stay cont",
@@ -205,6 +227,14 @@ export const MUTANTS: readonly Mutant[] = [
     createSut: repaintToCont,
   },
   {
+    id: 'kfence-pool-left-in-blocks',
+    description: 'arch_kfence_init_pool() returns true without splitting: a late KFENCE pool stays in blocks',
+    story:
+      'mmu.c arch_kfence_init_pool(): the second half of ce2b3a50ad92 (v6.18-rc5) taken out — before it the hook was `{ return true; }`; split_kernel_leaf_mapping() skips KFENCE addresses (atomic callers), so kfence_protect_page() then meets a block (kernel §5.5, §8 inv. 13)',
+    expectedKiller: 'ops.answers-exact',
+    createSut: kfencePoolLeftInBlocks,
+  },
+  {
     id: 'prealloc-gfp-atomic-in-stop',
     description:
       'under prealloc, pgd_pgtable_alloc_init_mm_gfp() ignores the pool: the repaint allocates with GFP_ATOMIC inside stop_machine()',
@@ -230,6 +260,15 @@ export const MUTANTS: readonly Mutant[] = [
       'pageattr.c pageattr_p?d_entry() as in a660194dd101 (v6.18) until 15bfba1ad77f "Handle invalid large leaf mappings correctly" (v7.1, stable): an invalidated block was never made valid again → panic in realm guests (kernel §6.1, §9)',
     expectedKiller: 'perm.valid-roundtrip',
     createSut: pageattrSkipsInvalidBlock,
+  },
+  {
+    id: 'alias-whole-area',
+    description:
+      'change_memory_common() changes the linear alias of every page of the vmalloc area, not only of the pages asked for',
+    story:
+      'pageattr.c change_memory_common(): the loop 37cb0aab9068 (v6.19) fixed, from 0 to area->nr_pages whatever addr and numpages say; set_memory_ro() of one page of an area made the aliases of all its pages read-only (kernel §6.2)',
+    expectedKiller: 'ops.answers-exact',
+    createSut: aliasWholeArea,
   },
   {
     id: 'flush-one-page-short',

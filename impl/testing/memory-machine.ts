@@ -92,7 +92,7 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   private readonly freeList: bigint[] = [];
   private readonly locks = new Map<string, CpuId>();
   private readonly parked = new Set<CpuId>();
-  private readonly failAt: ReadonlySet<number>;
+  private readonly failAt: Set<number>;
   private readonly root: bigint;
   private readonly preemptRt: boolean;
   private nextPage: bigint;
@@ -177,6 +177,20 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   /** @returns every live table page and its level */
   tables(): ReadonlyMap<bigint, number> {
     return this.levels;
+  }
+
+  /**
+   * Makes the `k`-th table allocation from now (0 = the next one) fail, as `failAllocAt` does for
+   * absolute indexes: failure injection into one operation of a running sequence.
+   * @param k - how many allocations succeed first
+   */
+  failAllocationAfter(k: number): void {
+    this.failAt.add(this.allocCount + k);
+  }
+
+  /** Drops every injected failure that has not happened yet. */
+  clearPendingFailures(): void {
+    for (const n of [...this.failAt]) if (n >= this.allocCount) this.failAt.delete(n);
   }
 
   /** @returns the CPUs parked right now */

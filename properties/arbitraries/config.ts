@@ -29,6 +29,10 @@ export interface ConfigConstraints {
   readonly preemptRt?: boolean;
   /** Add a 1 GiB bank at 2 GiB, so that 4K layouts hold a PUD block (slow to repaint). */
   readonly large?: boolean;
+  /** Whether the boot CPU has BBML2-noabort (default: nine times in ten). */
+  readonly bootNoabort?: boolean;
+  /** The `rodata=` settings to draw from (default: all, full most often). */
+  readonly rodata?: readonly RodataMode[];
 }
 
 /** One RAM bank as generated: offset from the previous bank's end and size, in MiB. */
@@ -90,11 +94,21 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
         maxLength: Math.max(0, (c.maxCpus ?? 4) - 1),
       }),
       kfence: fc.constantFrom<KfenceMode>('off', 'early', 'late'),
-      // rodata=full is the default and the case the code exists for; the others are rarer.
-      rodata: fc.oneof(
-        { weight: 6, arbitrary: fc.constant<RodataMode>('full') },
-        { weight: 1, arbitrary: fc.constantFrom<RodataMode>('on', 'noalias', 'off') },
-      ),
+      // rodata=full is the default and the case the code exists for; noalias/off (where a split
+      // is a no-op unless KFENCE, realm or debug_pagealloc want page granularity) are drawn too.
+      rodata:
+        c.rodata !== undefined
+          ? fc.constantFrom<RodataMode>(...c.rodata)
+          : fc.oneof(
+              { weight: 5, arbitrary: fc.constant<RodataMode>('full') },
+              { weight: 1, arbitrary: fc.constant<RodataMode>('on') },
+              { weight: 2, arbitrary: fc.constantFrom<RodataMode>('noalias', 'off') },
+            ),
+      // A boot CPU without BBML2-noabort maps the linear map with PTEs from the start.
+      bootNoabort:
+        c.bootNoabort === undefined
+          ? fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })
+          : fc.constant(c.bootNoabort),
       debug_pagealloc: fc.oneof(
         { weight: 9, arbitrary: fc.constant(false) },
         { weight: 1, arbitrary: fc.constant(true) },
@@ -103,7 +117,7 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
       preempt_rt: c.preemptRt === undefined ? fc.boolean() : fc.constant(c.preemptRt),
     })
     .map((r): SutConfig => {
-      const cpus: CpuSpec[] = [{ id: 0, bbm: 2, noabort: true }];
+      const cpus: CpuSpec[] = [r.bootNoabort ? { id: 0, bbm: 2, noabort: true } : { id: 0, bbm: 2, noabort: false }];
       r.secondaries.forEach((s, i) => {
         const noabort = c.secondariesNoabort ?? s.noabort;
         cpus.push({ id: i + 1, bbm: noabort ? 2 : s.bbm, noabort });

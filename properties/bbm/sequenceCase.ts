@@ -50,7 +50,10 @@ function earlyWindow(config: SutConfig): fc.Arbitrary<readonly CommandData[]> {
  * @returns the arbitrary
  */
 export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<SequenceInput> {
-  return configArb({ maxCpus: 3, ...(secondariesNoabort === undefined ? {} : { secondariesNoabort }) }).chain(
+  // Asymmetric systems (secondaries without the capability) matter when the boot CPU has it: the
+  // linear map then has blocks and the repaint runs.
+  const boot = secondariesNoabort === false ? { bootNoabort: true } : {};
+  return configArb({ maxCpus: 3, ...boot, ...(secondariesNoabort === undefined ? {} : { secondariesNoabort }) }).chain(
     (config) =>
       fc.record({
         config: fc.constant(config),

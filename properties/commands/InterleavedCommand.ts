@@ -9,7 +9,8 @@ import type { Burst } from '../arbitraries/schedule.ts';
 import { describeSchedule, expandSchedule } from '../arbitraries/schedule.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
 import type { Op } from '../ops/ops.ts';
-import { describeOp, opGen, opReachable } from '../ops/ops.ts';
+import { describeOp, opReachable } from '../ops/ops.ts';
+import { opGen } from '../ops/resolve.ts';
 import type { CommandData, KernelCommand, SystemModel } from './systemModel.ts';
 
 /** Two operations at once. */

@@ -7,7 +7,8 @@
 import type { CpuId } from '../../impl/index.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
 import type { Op } from '../ops/ops.ts';
-import { describeOp, opGen, opReachable } from '../ops/ops.ts';
+import { describeOp, opReachable } from '../ops/ops.ts';
+import { opGen } from '../ops/resolve.ts';
 import type { CommandData, KernelCommand, SystemModel } from './systemModel.ts';
 
 /** One operation on one CPU (the CPU is an index into the online CPUs). */

@@ -11,6 +11,7 @@ import type { Op } from '../ops/ops.ts';
 import { DirectMapCommand } from './DirectMapCommand.ts';
 import { InterleavedCommand } from './InterleavedCommand.ts';
 import { KfenceInitPoolCommand } from './KfenceInitPoolCommand.ts';
+import { KfenceProtectCommand } from './KfenceProtectCommand.ts';
 import { SetMemoryCommand } from './SetMemoryCommand.ts';
 import { SetMemoryValidCommand } from './SetMemoryValidCommand.ts';
 import { SplitCommand } from './SplitCommand.ts';
@@ -38,6 +39,8 @@ function commandOf(op: Op, c: number): KernelCommand {
       return new DirectMapCommand(op, c);
     case 'kfence_late':
       return new KfenceInitPoolCommand(op, c);
+    case 'kfence_protect':
+      return new KfenceProtectCommand(op, c);
   }
 }
 

@@ -44,7 +44,14 @@ export const noDamage: PropertyDef<ErrorInput> = {
   claim: 'an operation that fails (-ENOMEM) leaves the tables valid and translation unchanged',
   invariants: 'kernel §8 inv. 18, 19',
   arb: fc.record({
-    config: configArb({ secondariesNoabort: true, maxCpus: 2 }),
+    // Mostly where splits happen (rodata=full/on, a boot CPU with the capability), sometimes anywhere.
+    config: fc.oneof(
+      {
+        weight: 3,
+        arbitrary: configArb({ secondariesNoabort: true, maxCpus: 2, bootNoabort: true, rodata: ['full', 'on'] }),
+      },
+      { weight: 1, arbitrary: configArb({ secondariesNoabort: true, maxCpus: 2 }) },
+    ),
     run: fc.nat(),
     at: fc.integer({ min: 0, max: 999 }),
     pages: fc.integer({ min: 1, max: 64 }),

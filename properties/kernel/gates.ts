@@ -20,6 +20,9 @@ export const ENOMEM = -12;
 /** `-EBUSY` */
 export const EBUSY = -16;
 
+/** `KFENCE_POOL_SIZE` in pages: `(CONFIG_KFENCE_NUM_OBJECTS + 1) * 2` with the default 255 objects. */
+export const KFENCE_POOL_PAGES = 512n;
+
 /**
  * `rodata_full`: `rodata=full` (the default) and `rodata=on` keep it, `noalias` and `off` clear it.
  * @see arch/arm64/include/asm/setup.h: arch_parse_debug_rodata(); arch/arm64/mm/pageattr.c: rodata_full

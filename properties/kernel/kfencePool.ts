@@ -8,10 +8,10 @@
  * Layer: properties/kernel.
  */
 import type { JudgedRun } from '../harness/judgedRun.ts';
-import { linearVa } from '../ops/ops.ts';
+import { linearVa } from '../ops/targets.ts';
+import { KFENCE_POOL_PAGES } from './gates.ts';
 
-/** `KFENCE_POOL_SIZE` in pages with the default `CONFIG_KFENCE_NUM_OBJECTS` = 255. */
-export const KFENCE_POOL_PAGES = 512n;
+export { KFENCE_POOL_PAGES } from './gates.ts';
 
 /**
  * The pool's linear-map VA range while `__kfence_pool` is set, else undefined.

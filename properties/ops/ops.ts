@@ -6,19 +6,70 @@
  * Layer: properties/ops.
  */
 import fc from 'fast-check';
-import type { CpuId, KGen, SutConfig } from '../../impl/index.ts';
-import type { JudgedRun } from '../harness/judgedRun.ts';
-import { LINEAR_END, LINEAR_START } from '../harness/leaves.ts';
+import type { SutConfig } from '../../impl/index.ts';
 import { canSetDirectMap, kfenceLateInitReachable } from '../kernel/gates.ts';
 import type { BootPhase } from '../kernel/phase.ts';
 
-/** One operation. */
+/**
+ * A target on the linear map, resolved against the leaves as `map_mem()` made them
+ * (`ops/targets.ts`): leaf number `leaf` (shapes taken in turn: PUD blocks, contiguous PMD groups,
+ * PMD blocks, contiguous PTE groups, pages), the whole leaf or the page `at`‰ into it. Two
+ * operations with the same `leaf` collide on the same block, contiguous group or table.
+ */
+export interface Target {
+  readonly leaf: number;
+  readonly at: number;
+  readonly whole: boolean;
+}
+
+/** One operation. Optional fields widen an operation; without them it is as first generated. */
 export type Op =
-  | { readonly kind: 'split'; readonly run: number; readonly at: number; readonly pages: number }
-  | { readonly kind: 'set_memory'; readonly which: 'ro' | 'rw' | 'nx' | 'x'; readonly pages: readonly number[] }
-  | { readonly kind: 'set_memory_valid'; readonly page: number; readonly n: number; readonly enable: boolean }
-  | { readonly kind: 'direct_map'; readonly which: 'invalid' | 'default' | 'valid'; readonly page: number }
-  | { readonly kind: 'kfence_late' };
+  | {
+      readonly kind: 'split';
+      readonly run: number;
+      readonly at: number;
+      readonly pages: number;
+      /** Aim at a target leaf instead of a mapped run. */
+      readonly target?: Target;
+    }
+  | {
+      readonly kind: 'set_memory';
+      readonly which: 'ro' | 'rw' | 'nx' | 'x';
+      readonly pages: readonly number[];
+      /** Back the area with pages of this target leaf (picks taken modulo its pages). */
+      readonly leaf?: number;
+      /**
+       * Change pages from page `from` (modulo the area's pages) of the area: `n` of them (modulo
+       * what is left, so any sub-range; default: to the end), or, with `past`, a range running two
+       * pages past the area's end (-EINVAL).
+       */
+      readonly from?: number;
+      readonly n?: number;
+      readonly past?: boolean;
+    }
+  | {
+      readonly kind: 'set_memory_valid';
+      readonly page: number;
+      readonly n: number;
+      readonly enable: boolean;
+      readonly target?: Target;
+    }
+  | {
+      readonly kind: 'direct_map';
+      readonly which: 'invalid' | 'default' | 'valid';
+      readonly page: number;
+      readonly target?: Target;
+      /** `set_direct_map_valid_noflush(page, nr, valid)`: a folio of `nr` pages (default 1); `valid`. */
+      readonly nr?: number;
+      readonly valid?: boolean;
+    }
+  | { readonly kind: 'kfence_late' }
+  | {
+      /** KFENCE's `kfence_protect_page()`: `set_memory_valid(pool page, 1, !protect)` from atomic context. */
+      readonly kind: 'kfence_protect';
+      readonly page: number;
+      readonly protect: boolean;
+    };
 
 const pick = fc.integer({ min: 0, max: 9999 });
 
@@ -77,19 +128,9 @@ export function opReachable(op: Op, cfg: SutConfig, phase: Readonly<BootPhase>):
       return canSetDirectMap(cfg);
     case 'kfence_late':
       return kfenceLateInitReachable(cfg, phase);
+    case 'kfence_protect':
+      return phase.kfence === 'early' || phase.kfence === 'late';
   }
-}
-
-/**
- * Runs a generator and hands its result to `after` (the harness's record of what happened).
- * @param gen - the kernel operation
- * @param after - called with the result
- * @returns the wrapped generator
- */
-function* tap<T>(gen: KGen<T>, after: (value: T) => void): KGen<T> {
-  const value = yield* gen;
-  after(value);
-  return value;
 }
 
 /**
@@ -138,71 +179,28 @@ export function ramPage(cfg: SutConfig, p: number, pageSize: bigint): bigint {
  * @returns e.g. `set_memory_ro(vmalloc of pages [12, 7])`
  */
 export function describeOp(op: Op): string {
+  const t = (x: Target | undefined): string =>
+    x === undefined ? '' : ` @leaf ${x.leaf}${x.whole ? ' (whole)' : ` ${x.at}‰`}`;
   switch (op.kind) {
     case 'split':
-      return `split_kernel_leaf_mapping(run ${op.run}, at ${op.at}‰, ${op.pages} pages)`;
-    case 'set_memory':
-      return `set_memory_${op.which}(vmalloc of RAM pages [${op.pages.join(', ')}])`;
+      return op.target === undefined
+        ? `split_kernel_leaf_mapping(run ${op.run}, at ${op.at}‰, ${op.pages} pages)`
+        : `split_kernel_leaf_mapping(${t(op.target)}, ${op.pages} pages)`;
+    case 'set_memory': {
+      const sub = op.from === undefined && op.n === undefined ? '' : `, pages ${op.from ?? 0}+${op.n ?? 'rest'}`;
+      return `set_memory_${op.which}(vmalloc of ${op.leaf === undefined ? 'RAM' : `leaf ${op.leaf}`} pages [${op.pages.join(', ')}]${sub})`;
+    }
     case 'set_memory_valid':
-      return `set_memory_valid(RAM page ${op.page}, ${op.n}, ${op.enable})`;
-    case 'direct_map':
-      return `set_direct_map_${op.which}_noflush(RAM page ${op.page})`;
+      return `set_memory_valid(${op.target === undefined ? `RAM page ${op.page}` : t(op.target)}, ${op.n}, ${op.enable})`;
+    case 'direct_map': {
+      const where = op.target === undefined ? `RAM page ${op.page}` : t(op.target);
+      return op.which === 'valid'
+        ? `set_direct_map_valid_noflush(${where}, ${op.nr ?? 1}, ${op.valid ?? true})`
+        : `set_direct_map_${op.which}_noflush(${where})`;
+    }
     case 'kfence_late':
       return 'arch_kfence_init_pool()';
+    case 'kfence_protect':
+      return `kfence_protect_page(pool page ${op.page}, ${op.protect})`;
   }
-}
-
-/**
- * The kernel generator of an operation, resolved against the machine (vmalloc areas are created
- * first, on the same CPU, as a separate step).
- * @param run - the judged run
- * @param op - the operation
- * @param cpu - the CPU it runs on
- * @returns the generator
- */
-export function opGen(run: JudgedRun, op: Op, cpu: CpuId): KGen<unknown> {
-  const page = BigInt(run.model.geo.pageSize);
-  const ops = run.ops;
-  switch (op.kind) {
-    case 'split': {
-      const mapped = run.interp(LINEAR_START, LINEAR_END);
-      const m = mapped[op.run % Math.max(1, mapped.length)];
-      const start = m === undefined ? LINEAR_START : m.va + (((m.size / page) * BigInt(op.at)) / 1000n) * page;
-      return ops.split_kernel_leaf_mapping(start, start + BigInt(op.pages) * page);
-    }
-    case 'set_memory': {
-      const pages = op.pages.map((p) => ramPage(run.config, p, page));
-      const addr = run.run(`vmalloc(${pages.length} pages) [cpu${cpu}]`, ops.vmalloc(pages), cpu);
-      const n = pages.length;
-      if (op.which === 'ro') return ops.set_memory_ro(addr, n);
-      if (op.which === 'rw') return ops.set_memory_rw(addr, n);
-      if (op.which === 'nx') return ops.set_memory_nx(addr, n);
-      return ops.set_memory_x(addr, n);
-    }
-    case 'set_memory_valid': {
-      const pa = ramPage(run.config, op.page, page);
-      return ops.set_memory_valid(linearVa(run, pa), op.n, op.enable);
-    }
-    case 'direct_map': {
-      const pa = ramPage(run.config, op.page, page);
-      if (op.which === 'invalid') return ops.set_direct_map_invalid_noflush(pa);
-      if (op.which === 'default') return ops.set_direct_map_default_noflush(pa);
-      return ops.set_direct_map_valid_noflush(pa, 1, true);
-    }
-    case 'kfence_late':
-      return tap(ops.arch_kfence_init_pool(), (ok) => {
-        run.phase.kfence = ok ? 'late' : 'late-failed';
-      });
-  }
-}
-
-/**
- * The linear-map VA of a RAM page, found in the model's tables (no knowledge of PHYS_OFFSET).
- * @param run - the judged run
- * @param pa - a RAM page
- * @returns its linear VA, or the start of the linear map when unmapped
- */
-export function linearVa(run: JudgedRun, pa: bigint): bigint {
-  for (const m of run.interp(LINEAR_START, LINEAR_END)) if (pa >= m.pa && pa < m.pa + m.size) return m.va + (pa - m.pa);
-  return LINEAR_START;
 }

@@ -17,7 +17,7 @@ import { JudgedRun } from '../harness/judgedRun.ts';
 import { bootCpu, finalise, memInit, startSecondary } from '../harness/boot.ts';
 import { repaintAtFinalisation } from '../kernel/gates.ts';
 import { LINEAR_END, LINEAR_START, leavesIn, vaHex } from '../harness/leaves.ts';
-import { linearVa } from '../ops/ops.ts';
+import { linearVa } from '../ops/targets.ts';
 import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
 import { violationReport } from '../harness/violationReport.ts';
@@ -31,6 +31,8 @@ function asymmetricArb(
 ): fc.Arbitrary<SutConfig> {
   return configArb({
     secondariesNoabort: false,
+    // The repaint needs a boot CPU with the capability (prealloc counts what it splits).
+    ...(preemptRt === true ? { bootNoabort: true } : {}),
     maxCpus: 3,
     large,
     ...(large ? { granules: ['4K', '4K', '16K', '64K'] as const } : {}),

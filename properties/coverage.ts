@@ -1,0 +1,86 @@
+/**
+ * Coverage of the generators, measured with `fc.statistics`: for the split input (the shape
+ * properties) and the "every answer checked" input, which configurations are drawn (granule,
+ * variant, the configurations where a split is a no-op, KFENCE, asymmetric CPUs), which leaf kinds
+ * the booted layouts hold and are aimed at, and which operations, failures and collisions the
+ * sequences contain. Not a test: `npx tsx properties/coverage.ts [runs]` prints the tables that
+ * properties/README.md shows.
+ *
+ * Layer: properties (a script).
+ */
+import fc from 'fast-check';
+import { createSut } from '../impl/index.ts';
+import type { SutConfig } from '../impl/index.ts';
+import type { AnswersInput } from './answers/answersCase.ts';
+import { answersInputArb } from './answers/answersCase.ts';
+import { bootCpu } from './harness/boot.ts';
+import { JudgedRun } from './harness/judgedRun.ts';
+import { linearMapRequiresBbml2, ptesAtBoot } from './kernel/gates.ts';
+import { targetLeaves } from './ops/targets.ts';
+import { splitInputArb } from './split/splitCase.ts';
+
+const runs = Number(process.argv[2] ?? 200);
+const seed = 20261125;
+
+/** Labels of a configuration. */
+function configLabels(c: SutConfig): string[] {
+  const asym = c.cpus.some((x) => !x.noabort);
+  return [
+    `granule ${c.granule}`,
+    `variant ${c.variant}`,
+    ptesAtBoot(c)
+      ? 'map: PTEs at boot'
+      : linearMapRequiresBbml2(c)
+        ? 'map: blocks, splits on demand'
+        : 'map: blocks, split is a no-op (rodata=noalias/off)',
+    `kfence ${c.kfence}`,
+    asym ? 'cpus: asymmetric' : 'cpus: all BBML2-noabort',
+  ];
+}
+
+const shapeName: Record<string, string> = {
+  '1:0': 'PUD block',
+  '2:1': 'contiguous PMD group',
+  '2:0': 'PMD block',
+  '3:1': 'contiguous PTE group',
+  '3:0': 'PTE',
+};
+
+/** The leaf kinds of the layout `map_mem()` builds for a configuration. */
+function leafKinds(c: SutConfig): string[] {
+  const run = new JudgedRun(c, createSut);
+  bootCpu(run);
+  return targetLeaves(run).map((l) => `holds ${shapeName[l[0]?.shape ?? ''] ?? l[0]?.shape}`);
+}
+
+function steps(x: AnswersInput): string[] {
+  const out: string[] = [];
+  for (const s of [...x.preMemInit, ...x.alone, ...x.preFinal, ...x.steps]) {
+    if (s.kind === 'pair') {
+      out.push('pair (same leaf)');
+      continue;
+    }
+    out.push(
+      `op ${s.op.kind}${s.op.kind === 'set_memory' && s.op.n !== undefined && s.op.n > 0 ? ' (sub-range or past end)' : ''}`,
+    );
+    if (s.fail !== undefined) out.push('allocation failure injected');
+  }
+  if (x.preMemInit.length + x.alone.length + x.preFinal.length > 0) out.push('ops in an early window');
+  return out;
+}
+
+const log = (title: string) => (line: string) => console.log(`${title}  ${line}`);
+for (const [title, arb, classify] of [
+  ['split: config', splitInputArb.map((i) => i.config), configLabels],
+  ['split: layouts', splitInputArb.map((i) => i.config), leafKinds],
+  ['answers: config', answersInputArb.map((i) => i.config), configLabels],
+  ['answers: layouts', answersInputArb.map((i) => i.config), leafKinds],
+  ['answers: steps', answersInputArb, steps],
+] as const) {
+  console.log(`\n${title} (${runs} runs, seed ${seed})`);
+  fc.statistics(arb as fc.Arbitrary<never>, classify as (v: never) => string[], {
+    numRuns: runs,
+    seed,
+    logger: log(''),
+  });
+}
