@@ -2,7 +2,7 @@
 // run (in-process, as `bbm-verify …`) and must exit as its `# exit N` comment says (0 without one)
 // and print the line shown under it first (a shown line ending in `…` is a prefix). The longer
 // examples of ```sh blocks are run by hand before a release (cli/README.md).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './main.ts';
@@ -31,7 +31,8 @@ function examples(markdown: string): Example[] {
   return out;
 }
 
-const readme = examples(readFileSync(new URL('../README.md', import.meta.url), 'utf8'));
+const text = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const readme = examples(text);
 
 describe('README examples', () => {
   it('has some', () => expect(readme.length).toBeGreaterThanOrEqual(2));
@@ -45,5 +46,11 @@ describe('README examples', () => {
       else expect(first).toBe(e.first);
     }
     expect(r.code).toBe(e.exit);
+  });
+
+  it('names saved traces that the examples above really saved', () => {
+    const saved = [...text.matchAll(/whole run: (\S+)/g)].map((m) => m[1] ?? '');
+    expect(saved.length).toBeGreaterThan(0);
+    for (const f of saved) expect(existsSync(f), f).toBe(true);
   });
 });

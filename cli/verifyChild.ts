@@ -11,6 +11,7 @@
  * Layer: cli.
  */
 import { writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { KernelOps, SutFactory } from '../impl/index.ts';
 import { createSut } from '../impl/index.ts';
 import { describeConfig } from '../properties/arbitraries/config.ts';
@@ -104,11 +105,17 @@ async function main(): Promise<void> {
   send({ t: 'loaded' });
   let current = 0;
   const judged = announced(sut, () => current);
+  // Failing runs are saved under BBM_TRACE_DIR/<sut>/[seed-<seed>/]<property>.jsonl: one SUT's
+  // (or seed's) trace never overwrites another's.
+  const traces = process.env['BBM_TRACE_DIR'];
+  const sutDir = req.sut === undefined ? 'port' : basename(req.sut).replace(/\.[cm]?[jt]sx?$/, '');
   for (let i = req.from; i < jobs.length; i++) {
     const job = jobs[i];
     const p = PROPERTIES.find((x) => x.id === job?.property);
     if (job === undefined || p === undefined) continue;
     current = i;
+    if (traces !== undefined && traces !== '')
+      process.env['BBM_TRACE_DIR'] = join(traces, sutDir, ...(req.seeds.length > 1 ? [`seed-${job.seed}`] : []));
     send({ t: 'start', job: i });
     try {
       const r = verifyProperty(p, judged, {
