@@ -106,5 +106,9 @@ export function conflictReason(cpu: CpuSpec, a: TlbEntry, b: TlbEntry): string |
     return a.level === b.level && a.page !== b.page ? 'walk-cache entries link different tables' : undefined;
   }
   const [w, leaf] = a.kind === 'walk' ? [a, b] : [b, a];
-  return leaf.level <= w.level ? 'walk-cache entry beside a leaf at its level or above' : undefined;
+  if (leaf.kind !== 'leaf' || leaf.level > w.level) return undefined;
+  // Reading R10 (scenario README reading 11): IXPRKH's "not cached in a way that can conflict"
+  // covers walk entries too, or the nT protocol (W5's B4 exemption) could never be clean.
+  if (cpu.bbm >= 1 && leaf.desc.block && leaf.desc.nT) return undefined;
+  return 'walk-cache entry beside a leaf at its level or above';
 }

@@ -11,11 +11,129 @@
 import type { CpuId } from '../events.ts';
 import { NO_LIMITS, addLimits } from './descriptor.ts';
 import type { LeafDesc, Limits } from './descriptor.ts';
-import type { HeldEntry, LeafEntry, PathStep, TlbEntry } from './entries.ts';
+import type { HeldEntry, LeafEntry, PathStep, TlbEntry, WalkEntry } from './entries.ts';
 import { TTBR1_BASE, contEntries, entryBytes } from './geometry.ts';
 import { entryPA, view } from './memory.ts';
 import type { RefMemory, TablePage } from './memory.ts';
 import { linkTarget, walkedIndexes } from './pointers.ts';
+
+/** The state of one fill computation. */
+interface Fill {
+  readonly mem: RefMemory;
+  readonly cpu: CpuId;
+  readonly out: Map<string, HeldEntry>;
+  readonly reuse: ReadonlyMap<string, HeldEntry> | undefined;
+  /** The fill moment of the walk in progress. */
+  at: number;
+}
+
+/** Whether `key` is already out at least as fresh (and, for a leaf, from as late a store). */
+function known(f: Fill, key: string, storeTime: number): boolean {
+  const had = f.out.get(key);
+  return had !== undefined && had.lastFill >= f.at && (had.entry.kind === 'walk' || had.entry.storeTime >= storeTime);
+}
+
+/** The held entry object for `key`, when it is the same entry (speed only: no new object). */
+function reused(f: Fill, key: string, storeTime: number): TlbEntry | undefined {
+  const old = f.reuse?.get(key)?.entry;
+  return old !== undefined && (old.kind === 'walk' || old.storeTime === storeTime) ? old : undefined;
+}
+
+/** Records an entry with the current fill moment (keeping the freshest moment and latest store). */
+function put(f: Fill, e: TlbEntry): void {
+  const had = f.out.get(e.key);
+  if (had === undefined) {
+    f.out.set(e.key, { entry: e, lastFill: f.at });
+    return;
+  }
+  const newer = e.kind === 'leaf' && had.entry.kind === 'leaf' && e.storeTime > had.entry.storeTime;
+  f.out.set(e.key, { entry: newer ? e : had.entry, lastFill: Math.max(f.at, had.lastFill) });
+}
+
+/** Walks every value of the CPU's view of every entry of `page`, and below. */
+function walkTable(
+  f: Fill,
+  page: TablePage,
+  vaBase: bigint,
+  limits: Limits,
+  keyPrefix: string,
+  path: readonly PathStep[],
+): void {
+  const g = f.mem.geometry;
+  const level = page.level;
+  const size = entryBytes(g, level);
+  for (const index of walkedIndexes(f.mem, page)) {
+    const va = vaBase + BigInt(index) * size;
+    for (const s of view(f.mem, f.cpu, page, index)) {
+      const d = s.d;
+      if (d.type === 'table') {
+        const x = linkTarget(f.mem, level, s);
+        if (x === undefined) continue;
+        const key = `${keyPrefix}/${s.key}@${x.gen}`;
+        if (known(f, key, s.time)) continue;
+        const w =
+          (reused(f, key, s.time) as WalkEntry | undefined) ??
+          ({
+            kind: 'walk',
+            key,
+            path: [...path, { loc: entryPA(page, index), value: s.value, linkGen: x.gen }],
+            level,
+            vaBase: va,
+            vaSize: size,
+            page: x.pa,
+            gen: x.gen,
+            limits: addLimits(limits, d.limits),
+          } satisfies WalkEntry);
+        put(f, w);
+        walkTable(f, x, va, w.limits, key, w.path);
+      } else if (d.type === 'leaf' && d.af) {
+        const key = `${keyPrefix}/${s.key}`;
+        const leafPath: PathStep[] = [...path, { loc: entryPA(page, index), value: s.value }];
+        if (!d.cont) {
+          const k = key + ':p';
+          if (!known(f, k, s.time))
+            put(
+              f,
+              reused(f, k, s.time) ??
+                leafEntry(k, leafPath, level, 'plain', undefined, va, size, d.oa, d, limits, s.time),
+            );
+          continue;
+        }
+        const n = contEntries(g, level);
+        const groupIndex = Math.floor(index / n);
+        const group = `${page.name}/${groupIndex}`;
+        const ks = key + ':s';
+        if (!known(f, ks, s.time)) {
+          const groupBytes = size * BigInt(n);
+          put(
+            f,
+            reused(f, ks, s.time) ??
+              leafEntry(
+                ks,
+                leafPath,
+                level,
+                'span',
+                group,
+                vaBase + BigInt(groupIndex) * groupBytes,
+                groupBytes,
+                d.oa & ~(groupBytes - 1n),
+                d,
+                limits,
+                s.time,
+              ),
+          );
+        }
+        const ki = key + ':i';
+        if (!known(f, ki, s.time))
+          put(
+            f,
+            reused(f, ki, s.time) ??
+              leafEntry(ki, leafPath, level, 'individual', group, va, size, d.oa, d, limits, s.time),
+          );
+      }
+    }
+  }
+}
 
 /**
  * The entries CPU `c` may fill now, each with the moment it counts as filled for TLBI completion
@@ -37,111 +155,18 @@ export function fillable(
   now: number,
   reuse?: ReadonlyMap<string, HeldEntry>,
 ): Map<string, HeldEntry> {
-  const out = new Map<string, HeldEntry>();
-  const g = mem.geometry;
-  let at = now;
-
-  const put = (e: TlbEntry): void => {
-    const had = out.get(e.key);
-    if (had === undefined) {
-      out.set(e.key, { entry: e, lastFill: at });
-      return;
-    }
-    const newer = e.kind === 'leaf' && had.entry.kind === 'leaf' && e.storeTime > had.entry.storeTime;
-    out.set(e.key, { entry: newer ? e : had.entry, lastFill: Math.max(at, had.lastFill) });
-  };
-
-  /** Whether `key` is already out at least as fresh (and, for a leaf, from as late a store). */
-  const known = (key: string, storeTime: number): boolean => {
-    const had = out.get(key);
-    return had !== undefined && had.lastFill >= at && (had.entry.kind === 'walk' || had.entry.storeTime >= storeTime);
-  };
-
-  /** Puts the entry `key` unless known; an identical entry object of `reuse` is taken as is (speed only). */
-  const offer = (key: string, storeTime: number, build: () => TlbEntry): TlbEntry | undefined => {
-    if (known(key, storeTime)) return undefined;
-    const old = reuse?.get(key)?.entry;
-    const e = old !== undefined && (old.kind === 'walk' || old.storeTime === storeTime) ? old : build();
-    put(e);
-    return e;
-  };
-
-  const walkTable = (
-    page: TablePage,
-    vaBase: bigint,
-    limits: Limits,
-    keyPrefix: string,
-    path: readonly PathStep[],
-  ): void => {
-    const level = page.level;
-    const size = entryBytes(g, level);
-    for (const index of walkedIndexes(mem, page)) {
-      const va = vaBase + BigInt(index) * size;
-      for (const s of view(mem, c, page, index)) {
-        const d = s.d;
-        if (d.type === 'table') {
-          const x = linkTarget(mem, level, s);
-          if (x === undefined) continue;
-          const key = `${keyPrefix}/${s.key}@${x.gen}`;
-          const w = offer(key, s.time, () => ({
-            kind: 'walk',
-            key,
-            path: [...path, { loc: entryPA(page, index), value: s.value, linkGen: x.gen }],
-            level,
-            vaBase: va,
-            vaSize: size,
-            page: x.pa,
-            gen: x.gen,
-            limits: addLimits(limits, d.limits),
-          }));
-          if (w !== undefined && w.kind === 'walk') walkTable(x, va, w.limits, key, w.path);
-        } else if (d.type === 'leaf' && d.af) {
-          const key = `${keyPrefix}/${s.key}`;
-          const leafPath = (): PathStep[] => [...path, { loc: entryPA(page, index), value: s.value }];
-          if (!d.cont) {
-            offer(key + ':p', s.time, () =>
-              leafEntry(key + ':p', leafPath(), level, 'plain', undefined, va, size, d.oa, d, limits, s.time),
-            );
-            continue;
-          }
-          const n = contEntries(g, level);
-          const groupIndex = Math.floor(index / n);
-          const group = `${page.name}/${groupIndex}`;
-          offer(key + ':s', s.time, () => {
-            const groupBytes = size * BigInt(n);
-            return leafEntry(
-              key + ':s',
-              leafPath(),
-              level,
-              'span',
-              group,
-              vaBase + BigInt(groupIndex) * groupBytes,
-              groupBytes,
-              d.oa & ~(groupBytes - 1n),
-              d,
-              limits,
-              s.time,
-            );
-          });
-          offer(key + ':i', s.time, () =>
-            leafEntry(key + ':i', leafPath(), level, 'individual', group, va, size, d.oa, d, limits, s.time),
-          );
-        }
-      }
-    }
-  };
-
+  const f: Fill = { mem, cpu: c, out: new Map(), reuse, at: now };
   const root = mem.pages.get(mem.root);
-  if (root !== undefined) walkTable(root, TTBR1_BASE, NO_LIMITS, '', []);
+  if (root !== undefined) walkTable(f, root, TTBR1_BASE, NO_LIMITS, '', []);
   for (const h of heldWalks) {
     const w = h.entry;
     // A walk entry the root walk produced again was walked below already, at `now`.
-    if (w.kind !== 'walk' || out.has(w.key)) continue;
+    if (w.kind !== 'walk' || f.out.has(w.key)) continue;
     const x = mem.pages.get(w.page);
-    at = h.lastFill;
-    if (x !== undefined && x.gen === w.gen) walkTable(x, w.vaBase, w.limits, w.key, w.path);
+    f.at = h.lastFill;
+    if (x !== undefined && x.gen === w.gen) walkTable(f, x, w.vaBase, w.limits, w.key, w.path);
   }
-  return out;
+  return f.out;
 }
 
 /** Builds a leaf entry. */

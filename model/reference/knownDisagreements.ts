@@ -105,6 +105,11 @@ function writesBit16Page(lines: readonly string[]): boolean {
   });
 }
 
+/** Whether the trace has one CPU only (header, no `online`): its own walker is every walker. */
+const singleCpu = (lines: readonly string[]): boolean =>
+  ((JSON.parse(lines[0] ?? '{}') as { cpus?: unknown[] }).cpus ?? []).length === 1 &&
+  !events(lines).some((e) => e.op === 'online');
+
 /** The reference found a violation that the fast model reports later or not at all. */
 const refFirst = (ref: VerdictSummary, fast: VerdictSummary): boolean =>
   ref.event !== undefined && (fast.event === undefined || fast.event > ref.event);
@@ -144,8 +149,9 @@ export const KNOWN_DISAGREEMENTS: readonly KnownDisagreement[] = [
     id: '005-dsb-nsh-writer-own-walker',
     why: "fast model: a writer's DSB NSH does not make its store visible to its own walker (SEMANTICS.md §1, W4, §3)",
     matches: (lines, ref, fast) =>
-      (fast.code === 'bbm-unclean' || fast.code === 'table-linked-before-init') &&
+      ['bbm-unclean', 'table-linked-before-init', 'table-freed-while-reachable'].includes(fast.code) &&
       fastFirst(ref, fast) &&
+      singleCpu(lines) &&
       events(lines).some((e) => e.op === 'dsb' && (e.dom === 'nsh' || e.dom === 'nshst')),
   },
   {
@@ -200,7 +206,9 @@ export const KNOWN_DISAGREEMENTS: readonly KnownDisagreement[] = [
     id: '013-t2-superseded-store',
     why: 'ambiguous (SEMANTICS.md W4): the fast model counts a store that a later, visible store superseded; the reference counts only stores a walker may still read',
     matches: (lines, ref, fast) =>
-      fast.code === 'table-linked-before-init' && fastFirst(ref, fast) && locationWrittenByTwoCpus(lines),
+      fast.code === 'table-linked-before-init' &&
+      (fastFirst(ref, fast) || fast.event === ref.event) &&
+      locationWrittenByTwoCpus(lines),
   },
 ];
 

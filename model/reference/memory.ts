@@ -23,7 +23,7 @@ export interface Store {
   readonly writer: CpuId | undefined;
   /** The event index of the store (the `alloc` event for the zero store). */
   readonly time: number;
-  /** `page[index]=value` in hex, for entry keys (empty for the zero store). */
+  /** A short name of (entry, value) for entry keys (empty for the zero store; memory.ts `internKey`). */
   readonly key: string;
   /** The value decoded at its page's level (descriptor.ts). */
   readonly d: Decoded;
@@ -57,6 +57,8 @@ export interface RefMemory {
   readonly pages: Map<bigint, TablePage>;
   /** Every DSB and ISB, per CPU, in order. */
   readonly barriers: Map<CpuId, Barrier[]>;
+  /** Short names of (entry, value) pairs for entry keys (`internKey`). */
+  readonly keys: Map<string, string>;
 }
 
 /**
@@ -78,6 +80,21 @@ export function newPage(pa: bigint, level: number, gen: number): TablePage {
 }
 
 /**
+ * A short name for one (entry, value) pair, unique in the trace (speed only: entry keys stay short).
+ * @param mem - the memory
+ * @param long - `page#gen[index]=value`
+ * @returns its short name
+ */
+function internKey(mem: RefMemory, long: string): string {
+  let k = mem.keys.get(long);
+  if (k === undefined) {
+    k = mem.keys.size.toString(36);
+    mem.keys.set(long, k);
+  }
+  return k;
+}
+
+/**
  * Appends a store to an entry's history.
  * @param mem - the memory
  * @param page - the page
@@ -96,7 +113,7 @@ export function appendStore(
 ): void {
   const h = page.written.get(index) ?? [page.zero];
   const d = decode(mem.geometry, page.level, value);
-  h.push({ value, writer, time, key: `${page.name}[${index}]=${value.toString(16)}`, d });
+  h.push({ value, writer, time, key: internKey(mem, `${page.name}[${index}]=${value.toString(16)}`), d });
   page.written.set(index, h);
 }
 
@@ -143,19 +160,19 @@ export function current(page: TablePage, index: number): Store {
 }
 
 /**
- * Whether CPU `c` executed a barrier after `time` that satisfies `accept`.
+ * Whether CPU `cpu` executed, after `time`, a barrier that `accept`s (scanning its log backward
+ * from the latest barrier).
  * @param mem - the memory
  * @param cpu - the CPU
  * @param time - the store time
  * @param accept - which barrier kinds count
  * @returns true if such a barrier exists
  */
-function barrierAfter(mem: RefMemory, cpu: CpuId, time: number, accept: (b: Barrier) => boolean): Barrier | undefined {
+function barrierAfter(mem: RefMemory, cpu: CpuId, time: number, accept: (b: Barrier) => boolean): boolean {
   const log = mem.barriers.get(cpu) ?? [];
-  let found: Barrier | undefined;
   for (let i = log.length - 1; i >= 0 && (log[i] as Barrier).time > time; i--)
-    if (accept(log[i] as Barrier)) found = log[i];
-  return found;
+    if (accept(log[i] as Barrier)) return true;
+  return false;
 }
 
 const isDsb = (b: Barrier): boolean => b.kind !== 'isb';
@@ -170,7 +187,7 @@ const isShareableDsb = (b: Barrier): boolean => b.kind === 'ish' || b.kind === '
  */
 export function visibleTo(mem: RefMemory, s: Store, c: CpuId): boolean {
   if (s.writer === undefined) return true;
-  return barrierAfter(mem, s.writer, s.time, s.writer === c ? isDsb : isShareableDsb) !== undefined;
+  return barrierAfter(mem, s.writer, s.time, s.writer === c ? isDsb : isShareableDsb);
 }
 
 /**
@@ -182,8 +199,13 @@ export function visibleTo(mem: RefMemory, s: Store, c: CpuId): boolean {
  */
 export function synchronizedForWriter(mem: RefMemory, s: Store): boolean {
   if (s.writer === undefined) return true;
-  const dsb = barrierAfter(mem, s.writer, s.time, isDsb);
-  return dsb !== undefined && barrierAfter(mem, s.writer, dsb.time, (b) => b.kind === 'isb') !== undefined;
+  let isbSeen = false;
+  for (const b of [...(mem.barriers.get(s.writer) ?? [])].reverse()) {
+    if (b.time <= s.time) return false;
+    if (b.kind === 'isb') isbSeen = true;
+    else if (isbSeen) return true;
+  }
+  return false;
 }
 
 /**
@@ -206,7 +228,9 @@ function suffixFrom(h: readonly Store[], counts: (s: Store) => boolean): readonl
  * @returns the latest store visible to `c` and every later store
  */
 export function view(mem: RefMemory, c: CpuId, page: TablePage, index: number): readonly Store[] {
-  return suffixFrom(history(page, index), (s) => visibleTo(mem, s, c));
+  const h = history(page, index);
+  for (let i = h.length - 1; i >= 0; i--) if (visibleTo(mem, h[i] as Store, c)) return i === 0 ? h : h.slice(i);
+  return h;
 }
 
 /**

@@ -64,7 +64,7 @@ export function initialRefState(header: TraceHeader): RefState {
   const geometry = geometryOf(header.granule);
   if (header.root % geometry.pageBytes !== 0n)
     throw new ModelInputError(`root 0x${header.root.toString(16)} is not aligned to the ${header.granule} page size`);
-  const mem: RefMemory = { geometry, root: header.root, pages: new Map(), barriers: new Map() };
+  const mem: RefMemory = { geometry, root: header.root, pages: new Map(), barriers: new Map(), keys: new Map() };
   mem.pages.set(header.root, newPage(header.root, geometry.rootLevel, 0));
   const cpus = new Map<CpuId, RefCpu>();
   for (const spec of header.cpus) {

@@ -10,6 +10,7 @@ import { misprogrammed, groupCount } from './contiguous.ts';
 import { decode } from './descriptor.ts';
 import type { Decoded } from './descriptor.ts';
 import { spansOverlap } from './entries.ts';
+import type { TlbEntry } from './entries.ts';
 import { contEntries, entryBytes } from './geometry.ts';
 import { blockToTable, contiguousFlip, currentPlaceOf, tableToBlock } from './identity.ts';
 import type { IdentityResult } from './identity.ts';
@@ -123,7 +124,16 @@ export function judgeWrite(st: RefState, ev: WriteEvent, now: number): RefViolat
     const fresh = [...fillableBy(st, c, now).values()]
       .map((f) => f.entry)
       .filter((e) => e.path.some((s) => s.loc === ev.pa && s.value === ev.val));
+    if (fresh.length === 0) continue;
+    // Speed only: the VA range the fresh entries cover, to skip held entries far from it.
+    let lo = (fresh[0] as TlbEntry).vaBase;
+    let hi = lo;
+    for (const e of fresh) {
+      if (e.vaBase < lo) lo = e.vaBase;
+      if (e.vaBase + e.vaSize > hi) hi = e.vaBase + e.vaSize;
+    }
     for (const { entry: e1 } of c.held.values()) {
+      if (e1.vaBase >= hi || e1.vaBase + e1.vaSize <= lo) continue;
       if (!fresh.some((e2) => spansOverlap(e1, e2)) || isCurrent(mem, e1)) continue;
       for (const e2 of fresh) {
         const reason = conflictReason(c.spec, e1, e2);
