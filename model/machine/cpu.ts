@@ -49,6 +49,8 @@ export interface CpuState {
   pendingTlbis: PendingTLBI[];
   /** Stale entries whose breaking store this CPU made and has not yet ordered with a DSB. */
   unorderedBreaks: StaleEntry[];
+  /** Stale entries of other stores whose origin this CPU overwrote since its last ordering DSB. */
+  supersededBreaks: StaleEntry[];
   /** Table entries this CPU stored to since its last DSB that orders stores for every walker. */
   dirtyEntries: { page: TablePage; index: number }[];
   /** Stores of this CPU not yet visible to every walker (S1). */
@@ -98,6 +100,7 @@ export function makeCpu(id: CpuId, slot: number, bbm: BBMLevel, noabort: boolean
     flushedSincePark: [],
     pendingTlbis: [],
     unorderedBreaks: [],
+    supersededBreaks: [],
     dirtyEntries: [],
     unseenStores: [],
     unsyncedStores: [],

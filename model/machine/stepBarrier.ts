@@ -13,6 +13,7 @@ import { violation } from '../bbm/violations.ts';
 import type { PartialRepaint } from './groups.ts';
 import { partialRepaint } from './groups.ts';
 import { storesSynchronized, storesVisible } from './visibility.ts';
+import { orderSuperseding } from './supersede.ts';
 import type { DSBDomain, ISBEvent, DSBEvent, TLBIEvent } from '../events.ts';
 import type { StaleEntry } from '../tlb/staleEntry.ts';
 import type { CpuState, PendingTLBI } from './cpu.ts';
@@ -79,6 +80,7 @@ export function stepDSB(state: MachineState, ev: DSBEvent): Violation | undefine
   if (ORDERS_STORES.has(ev.dom)) orderStores(state, cpu);
   else if (alone) orderTablesLocally(cpu);
   if (!ORDERS_STORES.has(ev.dom)) orderStoresLocally(state, cpu);
+  orderSuperseding(state, cpu, ORDERS_STORES.has(ev.dom));
   storesVisible(state, cpu, ORDERS_STORES.has(ev.dom));
   if (completed.length > 0) return checkFlushedGroups(state, cpu, completed);
   return undefined;

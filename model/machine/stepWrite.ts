@@ -25,6 +25,7 @@ import { judgeLiveChange, noabortMask } from './writeChecks.ts';
 import { collectFillable, danglingBelow, staleClash } from './fillable.ts';
 import { checkGroupsBelow, noteGroup } from './groups.ts';
 import { recordStore } from './visibility.ts';
+import { supersedeStale } from './supersede.ts';
 
 /**
  * Applies a store and returns the first rule it breaks, if any.
@@ -47,6 +48,7 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   if (page.pendingBy[index] === 0) page.pendingCount++;
   page.pendingBy[index] = cpu.slot + 1;
   cpu.dirtyEntries.push({ page, index });
+  supersedeStale(state, cpu, page, index, lo, hi);
   if (oldLo === lo && oldHi === hi) return undefined;
 
   const oldType = decodeDescriptorType(geo, oldLo, level);
