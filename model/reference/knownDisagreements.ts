@@ -26,49 +26,13 @@ export interface KnownDisagreement {
   readonly matches: (lines: readonly string[], ref: VerdictSummary, fast: VerdictSummary) => boolean;
 }
 
-interface Json {
-  readonly op?: string;
-  readonly val?: string;
-  readonly dom?: string;
-  readonly cpu?: number;
-}
-
-const events = (lines: readonly string[]): Json[] =>
-  lines.slice(1).flatMap((l) => (l.trim() === '' ? [] : [JSON.parse(l) as Json]));
-
-/** Whether some CPU makes a store and never executes a DSB ISH/ISHST/SY after it. */
-function hasUnorderedStore(lines: readonly string[]): boolean {
-  const evs = events(lines);
-  return evs.some(
-    (e, i) =>
-      e.op === 'write' &&
-      !evs
-        .slice(i + 1)
-        .some((d) => d.op === 'dsb' && d.cpu === e.cpu && (d.dom === 'ish' || d.dom === 'ishst' || d.dom === 'sy')),
-  );
-}
-
-/** The reference found a violation that the fast model reports later or not at all. */
-const refFirst = (ref: VerdictSummary, fast: VerdictSummary): boolean =>
-  ref.event !== undefined && (fast.event === undefined || fast.event > ref.event);
-/** The fast model found a violation that the reference reports later or not at all. */
-const fastFirst = (ref: VerdictSummary, fast: VerdictSummary): boolean => refFirst(fast, ref);
-
 /**
- * The families still open, in the order they were reported. Reports 001–013 were fixed on main
- * (e6f8ad9, dbfb9a5 and the issue-7 model commits before them): they no longer occur in 6,000
- * generated traces and were removed from this list, so that a regression fails the property.
+ * The families still open, in the order they were reported. None: reports 001–015 were fixed on
+ * main (e6f8ad9, dbfb9a5, b25344b and the issue-7 model commits before them) and no longer occur
+ * in generated traces, so they were removed from this list and a regression fails the property.
+ * A new family goes here only with its report and the fix it waits for.
  */
-export const KNOWN_DISAGREEMENTS: readonly KnownDisagreement[] = [
-  {
-    id: '015-stale-entry-tied-to-first-replacing-store',
-    why: 'fast model: a stale entry (or an unlinked table) waits for the first store that replaced it to be ordered, even when a later ordered store made it unfillable (SEMANTICS.md §2, §3)',
-    matches: (lines, ref, fast) =>
-      ['bbm-unclean', 'table-freed-while-reachable', 'tlb-conflict'].includes(fast.code) &&
-      fastFirst(ref, fast) &&
-      hasUnorderedStore(lines),
-  },
-];
+export const KNOWN_DISAGREEMENTS: readonly KnownDisagreement[] = [];
 
 /**
  * The known family a disagreement belongs to, if any.
