@@ -2,7 +2,7 @@
  * The from-scratch kill of every seeded bug as vitest tests, split into shards (one test file
  * each, `mutants*.test.ts`) so that vitest runs them on every core. Each mutant is run at the
  * pinned seed and the default budget against the catalogue, its expected killer first, and must
- * fail some property; the failure is not shrunk (`shrink: false`): the kill is the same, the
+ * fail some property; the failure is not shrunk (`noShrink`): the kill is the same, the
  * minimised counterexample is what `bbm-verify mutants` and the corpus (`corpus.replay.test.ts`)
  * are for.
  *
