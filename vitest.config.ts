@@ -1,4 +1,7 @@
 // vitest configuration: every *.test.ts beside its subject; the setup file pins fast-check's seed.
+// One worker per core: vitest's default for `run` is cores - 1, i.e. a single worker on the 2-core
+// CI machine, where the main process is idle while the files run.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +10,6 @@ export default defineConfig({
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 120_000,
     pool: 'forks',
+    maxWorkers: availableParallelism(),
   },
 });
