@@ -22,7 +22,7 @@ import type { NoiseDraw } from './noise.ts';
 import type { Scenario } from './scenario.ts';
 import { bbmSplit, remapBlock, remapPage } from './scenarioBbm.ts';
 import { foldCont, splitContpmd, splitContpte, splitPmdLive, splitPudLive } from './scenarioLive.ts';
-import { repaintGroup, repaintPage, stopMachineRepaint } from './scenarioRepaint.ts';
+import { parkedRemap, repaintGroup, repaintPage, stopMachineRepaint } from './scenarioRepaint.ts';
 import {
   collapseTable,
   freeNeverLinked,
@@ -44,6 +44,7 @@ export const SCENARIOS: readonly (readonly [Scenario, number])[] = [
   [repaintGroup, 6],
   [repaintPage, 5],
   [stopMachineRepaint, 6],
+  [parkedRemap, 5],
   [collapseTable, 5],
   [publishTable, 4],
   [hotplugSubtree, 4],

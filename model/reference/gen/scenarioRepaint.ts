@@ -8,7 +8,7 @@
  * Layer: model/reference/gen (tests only).
  */
 import { OA_BASE } from './builder.ts';
-import { readOnly, withCont } from './encode.ts';
+import { leaf, readOnly, withCont } from './encode.ts';
 import { flush, groupLevel, groupOf, mapLeaves, maybeWalk, publish } from './helpers.ts';
 import { actorNoabort } from './scenario.ts';
 import type { Scenario } from './scenario.ts';
@@ -46,6 +46,40 @@ export const repaintPage: Scenario = {
     const va = base + BigInt(j) * b.size(level);
     b.write(b.entry(t, level, va), readOnly(vals[j] as bigint));
     flush(b, va, b.size(level), b.size(level), k.of(['per-entry', 'range', 'all'] as const));
+    maybeWalk(b, k, va);
+  },
+};
+
+/**
+ * A remap while the other CPUs are parked (they keep their TLBs): break, a local flush of the
+ * actor's own TLB, the new OA, then the broadcast flush that also reaches the parked CPUs,
+ * before they resume (SEMANTICS.md §3: parked CPUs are TLBI targets; `unpark` judges what they
+ * kept).
+ */
+export const parkedRemap: Scenario = {
+  name: 'parked-remap',
+  build: (b, k) => {
+    const level = k.flag() ? 2 : 3;
+    const base = b.va(OA_BASE);
+    const t = b.tableFor(base, level);
+    const count = 2 + k.pick(3);
+    mapLeaves(b, t, level, base, count);
+    publish(b);
+    b.beginBody();
+    for (const o of b.others()) b.emit({ op: 'park', cpu: o.id });
+    const j = k.pick(count);
+    const size = b.size(level);
+    const va = base + BigInt(j) * size;
+    const e = b.entry(t, level, va);
+    b.write(e, 0n);
+    b.dsb('ish');
+    if (k.flag()) b.tlbi('vaale1', va);
+    else b.tlbi('vmalle1');
+    b.dsb('nsh');
+    b.write(e, leaf(va - b.va(0n) + BigInt(4 + k.pick(4)) * size, level === 3));
+    publish(b);
+    flush(b, va, size, size, k.of(['per-entry', 'range', 'all'] as const));
+    for (const o of b.others()) b.emit({ op: 'unpark', cpu: o.id });
     maybeWalk(b, k, va);
   },
 };
