@@ -69,6 +69,7 @@ export type PrimName =
   | 'park'
   | 'unpark'
   | 'online'
+  | 'mmu_on'
   | 'stop'
   | 'resume'
   | 'relax'
@@ -142,7 +143,14 @@ export interface Primitives {
   park(): KGen<void>;
   /** The current CPU walks the kernel tables again: trace event `unpark`. */
   unpark(): KGen<void>;
-  /** The current CPU is marked online (`set_cpu_online()`): trace event `online`. */
+  /**
+   * The current CPU, still starting, turns its MMU on with TTBR1 = `swapper_pg_dir`
+   * (`__secondary_switched`): from now on it walks the kernel tables (its stack, per-CPU data),
+   * though the kernel has not marked it online. Trace event `online` (the model's "starts
+   * walking").
+   */
+  mmuOn(): KGen<void>;
+  /** The current CPU is marked online (`set_cpu_online()`): trace event `online`, unless `mmuOn()` already announced it. */
   cpuOnline(): KGen<void>;
   /**
    * stop_machine(fn, NULL, cpu_online_mask): trace events `stop` … `resume`; runs `fn` on every

@@ -150,15 +150,21 @@ export function setup_system_capabilities(k: Kern): void {
 }
 
 /**
- * `secondary_start_kernel()` (arch/arm64/kernel/smp.c), reduced to the capability check and
- * `set_cpu_online()`. DEVIATION: a refused CPU never appears in the trace (the model has no
- * offline event); its instructions before `cpu_die_early()` are not modelled.
+ * A secondary's bring-up (arch/arm64/kernel/head.S `secondary_startup` → `__secondary_switched`
+ * → smp.c `secondary_start_kernel()`), reduced to what touches the kernel tables: the MMU comes on
+ * with TTBR1 = swapper_pg_dir (`mmuOn()`: from here the CPU walks the linear map for its task
+ * struct, stack and per-CPU data), the capability check, then `set_cpu_online()`. A refused CPU
+ * dies early (`cpu_die_early()`); DEVIATION: its PSCI CPU_OFF is modelled as a `park` that is never
+ * undone (the model has no offline event).
  * @param k - kernel context
  * @returns whether the CPU came online
+ * @see arch/arm64/kernel/smp.c: secondary_start_kernel() — check_local_cpu_capabilities() before set_cpu_online()
  */
 export function* secondary_start_kernel(k: Kern): KGen<boolean> {
+  yield* k.hw.mmuOn();
   if (!check_local_cpu_capabilities(k)) {
     k.s.refused_cpus.push(k.hw.currentCpu());
+    yield* k.hw.park();
     return false;
   }
   yield* k.hw.cpuOnline();

@@ -104,6 +104,8 @@ export interface KernelFns {
   __change_memory_common: (k: Kern, start: bigint, size: bigint, set_mask: bigint, clear_mask: bigint) => KGen<number>;
   /** pageattr.c `change_memory_common()` (set_memory_ro/rw/nx/x: range check, linear alias, vmalloc range) */
   change_memory_common: (k: Kern, addr: bigint, numpages: number, set_mask: bigint, clear_mask: bigint) => KGen<number>;
+  /** mmu.c `map_mem()` (the boot linear map) */
+  map_mem: (k: Kern) => KGen<void>;
   /** mmu.c `arch_kfence_init_pool()` (the late KFENCE pool's split, ce2b3a50ad92) */
   arch_kfence_init_pool: (k: Kern) => KGen<boolean>;
 }

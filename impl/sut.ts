@@ -58,6 +58,7 @@ export const PORT_FNS: Readonly<KernelFns> = Object.freeze({
   pageattr_ops,
   __change_memory_common,
   change_memory_common,
+  map_mem,
   arch_kfence_init_pool,
 });
 
@@ -98,7 +99,7 @@ export function createPortSut(
     // setup_arch() → paging_init() → map_mem() runs before smp_prepare_boot_cpu() probes the
     // boot CPU's capabilities; map_mem() reads the MIDR directly (force_pte_mapping()).
     *boot() {
-      yield* map_mem(k);
+      yield* k.fn.map_mem(k);
       setup_boot_cpu_capabilities(k);
     },
     // eslint-disable-next-line require-yield

@@ -5,6 +5,7 @@
  */
 import { modelClean, noConflictWithoutBbml2 } from './bbm/bbmProperties.ts';
 import { answersExact, inForceOnReturn } from './answers/answersProperties.ts';
+import { linearMapComplete } from './boot/bootProperties.ts';
 import { noDamage } from './errors/errorsProperties.ts';
 import { permExact } from './perm/permProperties.ts';
 import { validRoundtrip } from './perm/validRoundtrip.ts';
@@ -14,6 +15,7 @@ import { atomicCallersLockless, hierarchicalPxn } from './split/kernelRuleProper
 import { blocksKept, boundariesExact, translationPreserved } from './split/splitProperties.ts';
 
 const all: PropertyDef<never>[] = [
+  linearMapComplete,
   boundariesExact,
   blocksKept,
   translationPreserved,

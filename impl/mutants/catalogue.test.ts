@@ -25,6 +25,7 @@ const PROPERTY_IDS = new Set([
   'errors.no-damage',
   'ops.answers-exact',
   'ops.in-force-on-return',
+  'boot.linear-map-complete',
 ]);
 
 const PAGE_OFFSET = 0xffff000000000000n;

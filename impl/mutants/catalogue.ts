@@ -15,6 +15,7 @@ import { createSut as contpteDecontAllButOne } from './contpte-decont-all-but-on
 import { createSut as contpteMisalignedStart } from './contpte-misaligned-start.ts';
 import { createSut as flushOnePageShort } from './flush-one-page-short.ts';
 import { createSut as kfencePoolLeftInBlocks } from './kfence-pool-left-in-blocks.ts';
+import { createSut as mapMemMapsNomap } from './map-mem-maps-nomap.ts';
 import { createSut as mutexInAtomic } from './mutex-in-atomic.ts';
 import { createSut as pageattrSkipsInvalidBlock } from './pageattr-skips-invalid-block.ts';
 import { createSut as pmdAlignedBeforeContpmd } from './pmd-aligned-before-contpmd.ts';
@@ -49,8 +50,16 @@ export interface Mutant {
   readonly createSut: SutFactory;
 }
 
-/** The catalogue, in kernel order (split path, repaint, prealloc, pageattr). */
+/** The catalogue, in kernel order (boot map, split path, repaint, prealloc, pageattr). */
 export const MUTANTS: readonly Mutant[] = [
+  {
+    id: 'map-mem-maps-nomap',
+    description: 'map_mem() maps every memblock.memory range, MEMBLOCK_NOMAP firmware regions included',
+    story:
+      'mmu.c map_mem(): for_each_mem_range() skips NOMAP regions (UEFI runtime memory, firmware tables); iterating memblock.memory directly, or clearing the flag too early, maps firmware-owned memory cacheable behind its back (kernel §2.2)',
+    expectedKiller: 'boot.linear-map-complete',
+    createSut: mapMemMapsNomap,
+  },
   {
     id: 'split-whole-range',
     description:

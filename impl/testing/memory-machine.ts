@@ -92,6 +92,8 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   private readonly freeList: bigint[] = [];
   private readonly locks = new Map<string, CpuId>();
   private readonly parked = new Set<CpuId>();
+  /** CPUs whose `online` event was written (by mmuOn() or cpuOnline()). */
+  private readonly walking = new Set<CpuId>();
   private readonly failAt: Set<number>;
   private readonly root: bigint;
   private readonly preemptRt: boolean;
@@ -108,6 +110,7 @@ export class MemoryMachine implements Primitives, CpuSwitch {
     const boot = opts.cpus[0];
     if (boot === undefined) throw new Error('MemoryMachine needs at least one CPU');
     this.online = [...(opts.online ?? [boot.id])];
+    for (const id of this.online) this.walking.add(id);
     this.headerCpus = this.online.map((id) => this.spec(id));
     this.cur = boot.id;
     this.preemptRt = opts.preempt_rt ?? false;
@@ -313,10 +316,23 @@ export class MemoryMachine implements Primitives, CpuSwitch {
     this.events.push({ op: 'unpark', cpu: this.cur });
   }
 
+  *mmuOn(): KGen<void> {
+    yield { cpu: this.cur, prim: 'mmu_on' };
+    this.announce();
+  }
+
   *cpuOnline(): KGen<void> {
     yield { cpu: this.cur, prim: 'online' };
     const s = this.spec(this.cur);
     if (!this.online.includes(s.id)) this.online.push(s.id);
+    this.announce();
+  }
+
+  /** Writes the current CPU's `online` event once: it walks the tables from now on. */
+  private announce(): void {
+    const s = this.spec(this.cur);
+    if (this.walking.has(s.id)) return;
+    this.walking.add(s.id);
     this.events.push({ op: 'online', cpu: s.id, bbm: s.bbm, noabort: s.noabort });
   }
 
