@@ -10,7 +10,8 @@ import { PROPERTIES } from '../properties/catalogue.ts';
 import { formatMatrix, killMatrix } from '../properties/killMatrix.ts';
 import type { CommandResult } from './checkTrace.ts';
 import { UsageError } from './usage.ts';
-import { CORPUS_DIR, encodeValue, saveEntry } from '../properties/corpus.ts';
+import { encodeValue } from '../shrinks/encoding.ts';
+import { CORPUS_DIR, CORPUS_SCHEMA, saveEntry } from '../shrinks/store.ts';
 import { ARM_ARM_ISSUE, KERNEL_VERSION } from '../model/spec-version.ts';
 import { parseVerb, verbHelp } from './options.ts';
 import { MUTANTS_VERB, VERIFY_SEED } from './verbs.ts';
@@ -41,6 +42,7 @@ export async function runMutants(args: readonly string[]): Promise<CommandResult
       const kill = row.results.find((r) => r.status === 'fail');
       if (kill === undefined) continue;
       const file = saveEntry(CORPUS_DIR, {
+        schema: CORPUS_SCHEMA,
         name: row.mutant.id,
         property: kill.id,
         sut: `mutant:${row.mutant.id}`,

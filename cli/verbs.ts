@@ -93,11 +93,36 @@ export const MUTANTS_VERB: VerbSpec = {
   exits: ['0  every seeded bug is killed', '1  a seeded bug survives', '2  bad usage'],
 };
 
-/** `bbm-verify corpus`. */
+/** `--dir`, shared by the corpus subcommands. */
+const CORPUS_DIR_OPTION = { name: 'dir', value: 'DIR', help: 'the corpus folder (default shrinks/corpus)' } as const;
+
+/** `bbm-verify corpus`: its subcommands, each with its own option table below. */
 export const CORPUS_VERB: VerbSpec = {
   name: 'corpus',
+  positionals: 'SUBCOMMAND',
+  maxPositionals: 0,
+  brief: 'the saved counterexamples (shrinks/corpus): check, list, show, add, rm',
+  summary:
+    'The corpus of saved counterexamples (values, not seeds; shrinks/README.md). Without a subcommand,\n' +
+    '`corpus [DIR]` is `corpus check [DIR]`. bbm-verify corpus SUBCOMMAND --help for each.\n' +
+    '  check [DIR]   replay every entry against the SUT it names; it must fail (or hold) as recorded\n' +
+    '  list          one line per entry: id, SUT, expectation, where it was found\n' +
+    '  show ID       one entry (id <property>/<name>, or a name found once)\n' +
+    '  add FILE      a saved case (verify prints it as `replay: npx bbm-verify replay FILE`) into the corpus\n' +
+    '  rm ID         remove one entry',
+  options: [],
+  exits: [
+    '0  done (check: every entry as recorded)',
+    '1  check: an entry changed; add: the case no longer does what it records',
+    '2  bad input: a missing or empty folder, a corrupt or old-schema file, an unknown id (nothing is rewritten)',
+  ],
+};
+
+/** `bbm-verify corpus check`. */
+export const CORPUS_CHECK_VERB: VerbSpec = {
+  name: 'corpus check',
   positionals: '[DIR]',
-  brief: 'replay the saved counterexamples (shrinks/corpus)',
+  brief: 'replay every entry',
   summary:
     'Replay every saved counterexample (default shrinks/corpus) against the SUT it names and check that\n' +
     'it still fails (or holds) as recorded.',
@@ -105,7 +130,89 @@ export const CORPUS_VERB: VerbSpec = {
   exits: [
     '0  every entry as recorded',
     '1  an entry changed',
-    '2  bad input: DIR missing or empty, a corrupt entry or an input that does not decode (nothing is rewritten)',
+    '2  bad input: DIR missing or empty, a corrupt or old-schema entry, an input of the wrong shape (nothing is rewritten)',
+  ],
+};
+
+/** `bbm-verify corpus list`. */
+export const CORPUS_LIST_VERB: VerbSpec = {
+  name: 'corpus list',
+  brief: 'list the entries',
+  summary:
+    'One line per entry: its id (<property>/<name>), the SUT, fail or pass, and the seed, path and date it was found.',
+  options: [CORPUS_DIR_OPTION],
+  exits: ['0  listed', '2  a corrupt entry or a missing folder'],
+};
+
+/** `bbm-verify corpus show`. */
+export const CORPUS_SHOW_VERB: VerbSpec = {
+  name: 'corpus show',
+  positionals: 'ID',
+  brief: 'show one entry',
+  summary: 'Print one entry (id <property>/<name>, or a name only one entry has) as its file holds it.',
+  options: [CORPUS_DIR_OPTION],
+  exits: ['0  shown', '2  no such entry, or a corrupt corpus'],
+};
+
+/** `bbm-verify corpus add`. */
+export const CORPUS_ADD_VERB: VerbSpec = {
+  name: 'corpus add',
+  positionals: 'FILE',
+  brief: 'add a saved case',
+  summary:
+    'Add a saved case (the file a failure names in `replay: npx bbm-verify replay FILE`) to the corpus as\n' +
+    '<property>/<name>.json, after replaying it: it must still do what it records, and an input that kills\n' +
+    'a seeded bug must hold on the bundled port. An existing entry is never overwritten.',
+  options: [CORPUS_DIR_OPTION, { name: 'name', value: 'NAME', help: "the entry's name (default: the case's own)" }],
+  exits: [
+    '0  added',
+    '1  the case no longer does what it records',
+    '2  bad input (the file, the name, an existing entry)',
+  ],
+};
+
+/** `bbm-verify corpus rm`. */
+export const CORPUS_RM_VERB: VerbSpec = {
+  name: 'corpus rm',
+  positionals: 'ID',
+  brief: 'remove an entry',
+  summary: 'Remove one entry (id <property>/<name>, or a name only one entry has).',
+  options: [CORPUS_DIR_OPTION],
+  exits: ['0  removed', '2  no such entry, or a corrupt corpus'],
+};
+
+/** The corpus subcommands by name. */
+export const CORPUS_SUBVERBS: Readonly<Record<string, VerbSpec>> = {
+  check: CORPUS_CHECK_VERB,
+  list: CORPUS_LIST_VERB,
+  show: CORPUS_SHOW_VERB,
+  add: CORPUS_ADD_VERB,
+  rm: CORPUS_RM_VERB,
+};
+
+/** `bbm-verify replay`. */
+export const REPLAY_VERB: VerbSpec = {
+  name: 'replay',
+  positionals: 'FILE',
+  brief: 'replay a saved case exactly (no generation, no shrinking)',
+  summary:
+    'Replay a saved case (a corpus entry, or the file a failure names in its `replay:` line) exactly: the\n' +
+    'same property on the same value, against the SUT it was found on or the one given, and print the same\n' +
+    'report. The output is byte-identical from run to run.',
+  options: [
+    { name: 'sut', value: 'PATH', help: 'replay against this implementation: a module, port or mutant:<id>' },
+    { name: 'trace', value: 'OUT.jsonl', help: "write the case's primitive trace (bbm-trace/1) for check-trace" },
+    {
+      name: 'run-timeout',
+      value: 'DURATION',
+      help: `limit of the run and of loading the SUT (default ${RUN_TIMEOUT})`,
+    },
+  ],
+  exits: [
+    '0  the case holds',
+    '1  the case fails (or the SUT hangs, exits or crashes)',
+    '2  bad input: the file (missing, a folder, corrupt, old schema, unknown property), the SUT, a flag',
+    '3  an internal error of the suite',
   ],
 };
 
@@ -122,4 +229,11 @@ export const SCENARIOS_VERB: VerbSpec = {
 };
 
 /** Every verb, in help order. */
-export const VERBS: readonly VerbSpec[] = [CHECK_TRACE_VERB, VERIFY_VERB, MUTANTS_VERB, CORPUS_VERB, SCENARIOS_VERB];
+export const VERBS: readonly VerbSpec[] = [
+  CHECK_TRACE_VERB,
+  VERIFY_VERB,
+  REPLAY_VERB,
+  MUTANTS_VERB,
+  CORPUS_VERB,
+  SCENARIOS_VERB,
+];

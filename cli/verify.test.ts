@@ -2,7 +2,7 @@
 // nothing and exit 0 (or fail with a stack trace) is one line and exit 2, before anything runs.
 // These run in-process and spawn nothing, except the two at the end (a property id is checked
 // against the catalogue by verify's child process, and the bundled second implementation).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -105,26 +105,11 @@ describe('bbm-verify verify: the exit status of a run', () => {
   });
 });
 
-describe('bbm-verify mutants and corpus: bad input is one line and exit 2', () => {
+describe('bbm-verify mutants: bad input is one line and exit 2', () => {
   it('rejects a seed that is not an integer and a zero budget', async () => {
     await rejected(['mutants'], /mutants: BBM_SEED must be an integer seed .*got "abc"/, { BBM_SEED: 'abc' });
     await rejected(['mutants', '--runs', '0'], /mutants: --runs must be a whole number of at least 1/);
     await rejected(['mutants', '--only', 'no-such-bug'], /mutants: no mutant "no-such-bug"/);
-  });
-
-  it('rejects a missing, empty or corrupt corpus, and an input that does not decode', async () => {
-    await rejected(['corpus', join(dir, 'nonexistent')], /corpus: \S+nonexistent does not exist/);
-    mkdirSync(join(dir, 'empty'));
-    await rejected(['corpus', join(dir, 'empty')], /corpus: no entries .* under \S+empty: nothing to replay/);
-    const corpus = join(dir, 'corpus', 'split.blocks-kept');
-    mkdirSync(corpus, { recursive: true });
-    writeFileSync(join(corpus, 'broken.json'), '{"name": "broken", ');
-    await rejected(['corpus', join(dir, 'corpus')], /broken\.json: not valid JSON/);
-    const bigint = join(dir, 'bigint', 'split.blocks-kept');
-    mkdirSync(bigint, { recursive: true });
-    const entry = { name: 'x', property: 'split.blocks-kept', sut: 'port', expect: 'pass', input: { $bigint: '0xzz' } };
-    writeFileSync(join(bigint, 'x.json'), JSON.stringify(entry));
-    await rejected(['corpus', join(dir, 'bigint')], /x\.json: its input does not decode: /);
   });
 });
 

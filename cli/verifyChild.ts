@@ -16,7 +16,7 @@ import type { KernelOps, SutFactory } from '../impl/index.ts';
 import { createSut } from '../impl/index.ts';
 import { describeConfig } from '../properties/arbitraries/config.ts';
 import { PROPERTIES } from '../properties/catalogue.ts';
-import { encodeValue } from '../properties/corpus.ts';
+import { encodeValue } from '../shrinks/encoding.ts';
 import { loadSut, SutLoadError } from '../properties/harness/sut.ts';
 import { verifyProperty } from '../properties/verify.ts';
 import type { ChildMessage, Job, Request } from './verifyProtocol.ts';

@@ -52,6 +52,11 @@ export class JudgedRun {
   violation: JudgedViolation | undefined;
   /** Where the kernel is in its boot (kept by the harness, read by properties/kernel/gates.ts). */
   readonly phase: BootPhase;
+  /**
+   * The run created last (the one a property's check judged last): what a failure's saved trace
+   * and `bbm-verify replay --trace` write out, whichever property failed and however.
+   */
+  static latest: JudgedRun | undefined;
   private readonly recentEvents: TraceEvent[] = [];
   private fed = 0;
   private recordsSeen = 0;
@@ -80,6 +85,7 @@ export class JudgedRun {
       preemptRt: header.preempt_rt,
       cpus: header.cpus,
     });
+    JudgedRun.latest = this;
     this.ops = factory(this.m, config);
     const boot = config.cpus[0];
     if (boot === undefined) throw new Error('a configuration needs a boot CPU');

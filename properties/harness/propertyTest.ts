@@ -1,11 +1,14 @@
 /**
  * Registers a catalogue property as a vitest test run by fast-check, against the SUT named by
- * `BBM_SUT` (a module path) or the bundled port. The seed comes from `vitest.setup.ts`.
+ * `BBM_SUT` (a module path) or the bundled port. The seed comes from `vitest.setup.ts`. The
+ * property's corpus values (shrinks/corpus) run first, as fast-check `examples`, on top of its
+ * generated runs.
  *
  * Layer: properties/harness.
  */
 import fc from 'fast-check';
 import { it } from 'vitest';
+import { corpusExamples } from '../../shrinks/examples.ts';
 import type { PropertyDef } from '../registry.ts';
 import { defaultSut } from './sut.ts';
 
@@ -16,9 +19,10 @@ import { defaultSut } from './sut.ts';
 export function propertyTest<T>(p: PropertyDef<T>): void {
   it(`${p.id}: ${p.claim}`, async () => {
     const sut = await defaultSut();
+    const examples = corpusExamples(p.id).map((v) => [v as T] as [T]);
     fc.assert(
       fc.property(p.arb, (input) => p.check(input, sut)),
-      { numRuns: Number(process.env['BBM_RUNS'] ?? p.numRuns) },
+      { numRuns: Number(process.env['BBM_RUNS'] ?? p.numRuns) + examples.length, examples },
     );
   });
 }
