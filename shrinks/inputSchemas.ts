@@ -134,6 +134,7 @@ export const INPUT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'bbm.no-tlb-conflict-without-bbml2': sequenceInput,
   'repaint.all-ptes': sutConfigData,
   'repaint.prealloc-suffices': sutConfigData,
+  'boot.linear-map-complete': sutConfigData,
   'perm.exact': z.strictObject({
     config: sutConfigData,
     which: z.enum(['ro', 'rw', 'nx', 'x']),
