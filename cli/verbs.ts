@@ -232,7 +232,7 @@ export const SCENARIOS_VERB: VerbSpec = {
 export const VERBS: readonly VerbSpec[] = [
   CHECK_TRACE_VERB,
   VERIFY_VERB,
-  REPLAY_VERB,
+  // REPLAY_VERB joins once cli/replay.ts lands (issue 9).
   MUTANTS_VERB,
   CORPUS_VERB,
   SCENARIOS_VERB,

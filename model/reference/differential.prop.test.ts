@@ -9,7 +9,7 @@
  * ambiguity of SEMANTICS.md): see model/reference/README.md for how one is handled. Known,
  * reported families are skipped — loudly — by knownDisagreements.ts until the fast model is fixed.
  *
- * Budget: 1000 light traces in CI (~6 s of CPU in vitest); `BBM_DIFF_RUNS=N` for a long run of N traces,
+ * Budget: 2000 light traces in CI (~12 s of CPU in vitest, "a few thousand", issue 7); `BBM_DIFF_RUNS=N` for a long run of N traces,
  * light too unless `BBM_DIFF_HEAVY=1` (full-size traces: 128-entry 16K groups, ~3× slower).
  * `BBM_SEED` picks the seed (vitest.setup.ts).
  */
@@ -26,7 +26,7 @@ import type { VerdictSummary } from './knownDisagreements.ts';
 
 const raw = process.env['BBM_DIFF_RUNS'];
 const long = raw !== undefined && raw !== '';
-const numRuns = long ? Number(raw) : 1000;
+const numRuns = long ? Number(raw) : 2000;
 if (!Number.isInteger(numRuns) || numRuns <= 0) throw new Error(`BBM_DIFF_RUNS must be a positive integer, got ${raw}`);
 
 const summaryOfRef = (v: ReferenceVerdict): VerdictSummary =>
