@@ -24,6 +24,7 @@ import { formatOutcome } from './verifyReport.ts';
 import { runPlan } from './verifyRunner.ts';
 import type { LoadProblem } from './verifyRunner.ts';
 import { reportFile, summaryLine, writeReports } from './verifySummary.ts';
+import { ansi, plain, wantsColour } from '../reports/colour.ts';
 
 /** How many times each property's CI budget `verify` runs by default. */
 const VERIFY_BUDGET = 3;
@@ -145,6 +146,7 @@ export async function runVerify(
     print(line);
   };
   const { req, ctx } = flags;
+  const paint = wantsColour(process.stdout) ? ansi : plain;
   const seeds = req.seeds;
   const n = describeNarrowingShort(req.narrowing);
   const env: NodeJS.ProcessEnv = { ...process.env, BBM_TRACE_DIR: process.env['BBM_TRACE_DIR'] ?? 'reports/out' };
@@ -174,7 +176,7 @@ export async function runVerify(
         const job = jobs[i];
         if (job === undefined) return;
         if (seeds.length > 1 && i % perSeed === 0) out(`seed ${job.seed} (${i / perSeed + 1}/${seeds.length})`);
-        const { lines, row } = formatOutcome(job, outcome, Date.now() - started, ctx);
+        const { lines, row } = formatOutcome(job, outcome, Date.now() - started, ctx, paint);
         started = Date.now();
         rows.push(row);
         for (const l of lines) out(l);

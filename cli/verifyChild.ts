@@ -18,7 +18,12 @@ import { describeConfig } from '../properties/arbitraries/config.ts';
 import { PROPERTIES } from '../properties/catalogue.ts';
 import { encodeValue } from '../shrinks/encoding.ts';
 import { loadSut, SutLoadError } from '../properties/harness/sut.ts';
+import type { PropertyResult } from '../properties/verify.ts';
 import { verifyProperty } from '../properties/verify.ts';
+import type { AnyProperty } from '../properties/registry.ts';
+import { encodeReportInput } from '../reports/inputCodec.ts';
+import { runCase } from '../shrinks/corpusReplay.ts';
+import { reportInputOf } from './failureReport.ts';
 import type { ChildMessage, Job, Request } from './verifyProtocol.ts';
 import { MESSAGE_FD } from './verifyProtocol.ts';
 
@@ -87,6 +92,41 @@ function jobsOf(req: Request): Job[] | string {
   );
 }
 
+/**
+ * The report input of a failure: the shrunk input run once more by itself (never shrunk again),
+ * its judged run turned into the report's data. Undefined when the input makes no judged run or
+ * does not fail again (the text of the failure is then all there is).
+ * @param p - the property
+ * @param sut - the implementation
+ * @param sutName - how the run names it
+ * @param r - the failing result
+ * @returns the encoded report input
+ */
+function failureReport(p: AnyProperty, sut: SutFactory, sutName: string, r: PropertyResult): string | undefined {
+  if (r.counterexample === undefined) return undefined;
+  try {
+    const again = runCase(p, r.counterexample, sut);
+    if (!again.failed || again.run === undefined) return undefined;
+    const input = reportInputOf(
+      {
+        property: p,
+        sut: sutName,
+        message: r.failure ?? '',
+        seed: r.seed,
+        ...(r.path === undefined ? {} : { path: r.path }),
+        runs: r.runs,
+        ...(r.shrinks === undefined ? {} : { shrinks: r.shrinks }),
+        replays: [],
+      },
+      again.run,
+    );
+    return encodeReportInput(input);
+  } catch {
+    // A report is an addition: a failure to build one never hides the failure itself.
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const req = JSON.parse(process.argv[2] ?? '{}') as Request;
   const jobs = jobsOf(req);
@@ -128,10 +168,15 @@ async function main(): Promise<void> {
           send({ t: 'run', job: i, n, shrinking, ...(path === undefined ? {} : { path }) }),
       });
       const { ok: _ok, runsToFailure: _rtf, counterexample, ...rest } = r;
+      const report = r.status === 'fail' ? failureReport(p, sut, req.sut ?? 'port', r) : undefined;
       send({
         t: 'result',
         job: i,
-        result: { ...rest, ...(counterexample === undefined ? {} : { counterexample: encodeValue(counterexample) }) },
+        result: {
+          ...rest,
+          ...(counterexample === undefined ? {} : { counterexample: encodeValue(counterexample) }),
+          ...(report === undefined ? {} : { report }),
+        },
       });
     } catch (e) {
       send({ t: 'error', job: i, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -44,6 +44,12 @@ export interface WireResult {
   readonly failure?: string;
   readonly reason?: string;
   readonly counterexample?: unknown;
+  readonly shrinks?: number;
+  /**
+   * The failure's report input (reports/input.ts, by `encodeReportInput`, without the replay
+   * commands, which the parent adds), when the failing input replays to a judged run.
+   */
+  readonly report?: string;
 }
 
 /** A message of the child. `job` indexes the plan's jobs. */

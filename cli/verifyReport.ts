@@ -6,6 +6,12 @@
  * Layer: cli.
  */
 import type { Narrowing } from '../properties/verify.ts';
+import { analyseFailure } from '../reports/analyse.ts';
+import type { Paint } from '../reports/colour.ts';
+import { plain } from '../reports/colour.ts';
+import type { ReportInput } from '../reports/input.ts';
+import { decodeReportInput } from '../reports/inputCodec.ts';
+import { textReport } from '../reports/textReport.ts';
 import type { Job } from './verifyProtocol.ts';
 import type { Outcome } from './verifyRunner.ts';
 import { grace } from './verifyRunner.ts';
@@ -32,6 +38,8 @@ export interface Row {
   readonly replay?: string;
   readonly path?: string;
   readonly counterexample?: unknown;
+  /** The failure's report input, replay commands included (for `--html`). */
+  readonly report?: ReportInput;
 }
 
 /** Quotes a word for a POSIX shell when it needs it. */
@@ -62,7 +70,33 @@ export function replayCommand(job: Job, path: string | undefined, ctx: ReplayCon
 const head = (status: string, id: string, runs: string, ms: number): string =>
   `${status.padEnd(4)}  ${id.padEnd(36)} ${runs.padStart(9)}  ${(ms / 1000).toFixed(1).padStart(6)} s`;
 
-const indent = (text: string): string[] => text.split('\n').map((l) => `      ${l}`);
+const indent = (text: string): string[] => text.split('\n').map((l) => (l === '' ? '' : `      ${l}`));
+
+/**
+ * The report of a failure whose child sent one: its input with the replay commands, and its text.
+ * @param encoded - the child's encoded report input
+ * @param replay - the replay command by seed and path
+ * @param paint - colour or not
+ * @returns the input and the text, or undefined when it does not decode or cannot be drawn
+ */
+function failureReport(
+  encoded: string | undefined,
+  replay: string,
+  paint: Paint,
+): { input: ReportInput; text: string } | undefined {
+  if (encoded === undefined) return undefined;
+  try {
+    const input = decodeReportInput(encoded);
+    const full: ReportInput = {
+      ...input,
+      failure: { ...input.failure, replays: [...input.failure.replays, { how: 'by seed and path', command: replay }] },
+    };
+    return { input: full, text: textReport(analyseFailure(full), paint) };
+  } catch {
+    // The report is an addition to the failure's own text, never a reason to lose it.
+    return undefined;
+  }
+}
 
 /**
  * Formats the outcome of one job.
@@ -70,6 +104,7 @@ const indent = (text: string): string[] => text.split('\n').map((l) => `      ${
  * @param outcome - how it ended
  * @param ms - wall time of the job as the parent saw it
  * @param ctx - for the replay command
+ * @param paint - colour for a terminal (default none)
  * @returns the lines and the row
  */
 export function formatOutcome(
@@ -77,6 +112,7 @@ export function formatOutcome(
   outcome: Outcome,
   ms: number,
   ctx: ReplayContext,
+  paint: Paint = plain,
 ): { lines: string[]; row: Row } {
   const base = { property: job.property, seed: job.seed };
   switch (outcome.kind) {
@@ -93,8 +129,20 @@ export function formatOutcome(
         };
       }
       const replay = replayCommand(job, r.path ?? '', ctx);
+      const report = failureReport(r.report, replay, paint);
+      // With a report: the failure's first line (what broke, at a glance), the report, the saved trace.
+      const body =
+        report === undefined
+          ? indent(r.failure ?? '')
+          : [
+              ...indent((r.failure ?? '').split('\n')[0] ?? ''),
+              '',
+              ...indent(report.text),
+              '',
+              ...[...(r.failure ?? '').matchAll(/^\s*(whole run: .*)$/gm)].map((m) => `      ${m[1] ?? ''}`),
+            ];
       return {
-        lines: [head('FAIL', r.id, runs, r.ms), ...indent(r.failure ?? ''), `      replay: ${replay}`],
+        lines: [head('FAIL', r.id, runs, r.ms), ...body, `      replay: ${replay}`],
         row: {
           ...base,
           status: 'fail',
@@ -104,6 +152,7 @@ export function formatOutcome(
           replay,
           path: r.path ?? '',
           counterexample: r.counterexample,
+          ...(report === undefined ? {} : { report: report.input }),
         },
       };
     }

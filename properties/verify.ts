@@ -63,6 +63,8 @@ export interface PropertyResult {
   readonly runsToFailure?: number;
   /** The shrunk failing input, for the corpus. */
   readonly counterexample?: unknown;
+  /** How many times the failing input was shrunk. */
+  readonly shrinks?: number;
 }
 
 /** Thrown out of the SUT factory for a configuration outside the narrowing. */
@@ -177,5 +179,6 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
     failure: `${text}\n(shrunk ${details.numShrinks} time(s))`,
     runsToFailure: details.numRuns,
     counterexample: details.counterexample?.[0],
+    shrinks: details.numShrinks,
   };
 }

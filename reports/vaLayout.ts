@@ -17,7 +17,8 @@ import type { MachineState } from '../model/step.ts';
 
 const VA_TOP = 0xffff000000000000n;
 
-function perms(p: number): string {
+/** `RW PXN`, `RO X`: the effective permissions of a leaf. */
+export function perms(p: number): string {
   return `${(p & PERM.AP2) !== 0 ? 'RO' : 'RW'}${(p & PERM.PXN) !== 0 ? ' PXN' : ' X'}`;
 }
 
@@ -26,25 +27,29 @@ function shape(l: LeafEntry): string {
   return l.contiguous === 1 ? `${kind} (Contiguous, ${formatSize(l.span)} groups)` : kind;
 }
 
-function hexVa(va: number): string {
+/** A VA[47:0] as the full TTBR1 address. */
+export function hexVa(va: number): string {
   return '0x' + (VA_TOP + BigInt(va)).toString(16);
 }
 
+/** A run of equal leaves: `n` leaves of `first`'s shape, contiguous in VA and OA, ending at `end`. */
+export interface LayoutRun {
+  readonly first: LeafEntry;
+  n: number;
+  end: number;
+}
+
 /**
- * The layout lines for the window around `va`.
+ * The leaves of [from, to) in a state, runs of equal shape merged.
  * @param state - the model
- * @param va - a TTBR1 VA
- * @param maxLines - at most this many runs
- * @returns indented lines, empty when the VA is outside the tables
+ * @param from - first VA[47:0]
+ * @param to - end
+ * @returns the runs, in VA order
  */
-export function vaLayoutLines(state: MachineState, va: bigint, maxLines = 8): string[] {
-  if (va < VA_TOP) return [];
-  const v = Number(va - VA_TOP);
-  const window = state.geo.entrySpan[2] ?? 0;
-  const from = v - (v % window);
+export function layoutRuns(state: MachineState, from: number, to: number): LayoutRun[] {
   const leaves: LeafEntry[] = [];
-  forEachLeaf(state.geo, state.mem, state.root, 0, from, from + window, NO_LIMITS, { leaf: (e) => leaves.push(e) });
-  const runs: { first: LeafEntry; n: number; end: number }[] = [];
+  forEachLeaf(state.geo, state.mem, state.root, 0, from, to, NO_LIMITS, { leaf: (e) => leaves.push(e) });
+  const runs: LayoutRun[] = [];
   for (const l of leaves) {
     const last = runs[runs.length - 1];
     const lastLeaf = last?.first;
@@ -62,17 +67,55 @@ export function vaLayoutLines(state: MachineState, va: bigint, maxLines = 8): st
       last.end = l.va + l.size;
     } else runs.push({ first: l, n: 1, end: l.va + l.size });
   }
-  const out = [`    VA layout around ${hexVa(v)} (${formatSize(window)} window, after the event):`];
+  return runs;
+}
+
+/**
+ * One line per run of [from, to), with the unmapped gaps.
+ * @param runs - the runs ({@link layoutRuns})
+ * @param from - first VA[47:0]
+ * @param to - end
+ * @param mark - VA[47:0] whose run is marked `◀`
+ * @param maxLines - at most this many runs
+ * @returns lines, unindented
+ */
+export function runLines(
+  runs: readonly LayoutRun[],
+  from: number,
+  to: number,
+  mark: number | undefined,
+  maxLines = 8,
+): string[] {
+  const out: string[] = [];
   let cursor = from;
   for (const r of runs.slice(0, maxLines)) {
-    if (r.first.va > cursor) out.push(`      ${hexVa(cursor)}..${hexVa(r.first.va)}  unmapped`);
-    const mark = v >= r.first.va && v < r.end ? '  ◀' : '';
+    if (r.first.va > cursor) out.push(`${hexVa(cursor)}..${hexVa(r.first.va)}  unmapped`);
+    const m = mark !== undefined && mark >= r.first.va && mark < r.end ? '  ◀' : '';
     out.push(
-      `      ${hexVa(r.first.va)}..${hexVa(r.end)}  ${r.n} × ${shape(r.first)}  → 0x${r.first.oa.toString(16)}  ${perms(r.first.perms)}${r.first.af === 0 ? ' AF=0' : ''}${mark}`,
+      `${hexVa(r.first.va)}..${hexVa(r.end)}  ${r.n} × ${shape(r.first)}  → 0x${r.first.oa.toString(16)}  ${perms(r.first.perms)}${r.first.af === 0 ? ' AF=0' : ''}${m}`,
     );
     cursor = r.end;
   }
-  if (runs.length > maxLines) out.push(`      … ${runs.length - maxLines} more run(s)`);
-  else if (cursor < from + window) out.push(`      ${hexVa(cursor)}..${hexVa(from + window)}  unmapped`);
+  if (runs.length > maxLines) out.push(`… ${runs.length - maxLines} more run(s)`);
+  else if (cursor < to) out.push(`${hexVa(cursor)}..${hexVa(to)}  unmapped`);
   return out;
+}
+
+/**
+ * The layout lines for the window around `va`.
+ * @param state - the model
+ * @param va - a TTBR1 VA
+ * @param maxLines - at most this many runs
+ * @returns indented lines, empty when the VA is outside the tables
+ */
+export function vaLayoutLines(state: MachineState, va: bigint, maxLines = 8): string[] {
+  if (va < VA_TOP) return [];
+  const v = Number(va - VA_TOP);
+  const window = state.geo.entrySpan[2] ?? 0;
+  const from = v - (v % window);
+  const runs = layoutRuns(state, from, from + window);
+  return [
+    `    VA layout around ${hexVa(v)} (${formatSize(window)} window, after the event):`,
+    ...runLines(runs, from, from + window, v, maxLines).map((l) => `      ${l}`),
+  ];
 }

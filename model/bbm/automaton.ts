@@ -11,6 +11,7 @@
  */
 import { DescriptorType, decodeDescriptorType } from '../arch/descriptor.ts';
 import type { MachineState } from '../machine/state.ts';
+import type { StaleEntry } from '../tlb/staleEntry.ts';
 
 /** The state of one location. */
 export const LocationState = {
@@ -70,19 +71,28 @@ export function locationState(state: MachineState, pa: bigint): LocationView | u
   state.stale.forEach((s) => {
     if (s.origin !== at || s.holders === 0) return;
     holders |= s.holders;
-    let p: LIS = LIS.unguarded;
-    if (Number.isFinite(s.visibleAt)) {
-      const tlbied = state.slots.some((c) =>
-        c.pendingTlbis.some(
-          (t) =>
-            t.issuedAt > s.visibleAt && (t.scope.all || (t.scope.from < s.spanVa + s.span && s.spanVa < t.scope.to)),
-        ),
-      );
-      p = tlbied ? LIS.dsbTlbied : LIS.dsbed;
-    }
+    const p = staleProgress(state, s);
     if (rank[p] < rank[progress]) progress = p;
   });
   if (holders === 0) return { state: LocationState.INVALID };
   const ids = state.slots.filter((c) => (holders & (1 << c.slot)) !== 0).map((c) => c.id);
   return { state: LocationState.INVALID_UNCLEAN, progress, holders: ids };
+}
+
+/**
+ * How far the break that made one stale entry has got (Casemate's LIS), read off the state: not
+ * yet ordered by its writer's DSB, ordered, or covered by a TLBI issued since that awaits its
+ * completing DSB. Read-only (used by `locationState` and by reports/).
+ * @param state - the model
+ * @param s - a stale entry
+ * @returns its progress
+ */
+export function staleProgress(state: MachineState, s: StaleEntry): LIS {
+  if (!Number.isFinite(s.visibleAt)) return LIS.unguarded;
+  const tlbied = state.slots.some((c) =>
+    c.pendingTlbis.some(
+      (t) => t.issuedAt > s.visibleAt && (t.scope.all || (t.scope.from < s.spanVa + s.span && s.spanVa < t.scope.to)),
+    ),
+  );
+  return tlbied ? LIS.dsbTlbied : LIS.dsbed;
 }

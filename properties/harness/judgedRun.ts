@@ -57,6 +57,11 @@ export class JudgedRun {
    * and `bbm-verify replay --trace` write out, whichever property failed and however.
    */
   static latest: JudgedRun | undefined;
+  /**
+   * The operations of the run in order, each with the half-open range of event indexes (0-based,
+   * into the machine's events) it issued: what a report lists under each operation.
+   */
+  readonly operations: { readonly label: string; readonly from: number; readonly to: number }[] = [];
   private readonly recentEvents: TraceEvent[] = [];
   private fed = 0;
   private recordsSeen = 0;
@@ -116,6 +121,7 @@ export class JudgedRun {
    */
   feed(during: string): void {
     const events = this.m.events;
+    if (this.fed < events.length) this.operations.push({ label: during, from: this.fed, to: events.length });
     for (; this.fed < events.length; this.fed++) {
       const e = events[this.fed];
       if (e === undefined) continue;
