@@ -57,6 +57,8 @@ export async function runCli(
       case 'verify':
       case 'run':
         return await (await import('./verify.ts')).runVerify(rest, print);
+      case 'replay':
+        return await (await import('./replay.ts')).runReplay(rest);
       case 'mutants':
         return await (await import('./mutants.ts')).runMutants(rest);
       case 'corpus':

@@ -60,6 +60,7 @@ export const VERIFY_VERB: VerbSpec = {
       multiple: true,
     },
     { name: 'path', value: 'P', help: 'replay the counterexample at this path (with --only ID and --seed)' },
+    { name: 'no-corpus', help: 'generated inputs only: no saved value (shrinks/corpus) is tried first' },
     {
       name: 'run-timeout',
       value: 'DURATION',
@@ -232,7 +233,7 @@ export const SCENARIOS_VERB: VerbSpec = {
 export const VERBS: readonly VerbSpec[] = [
   CHECK_TRACE_VERB,
   VERIFY_VERB,
-  // REPLAY_VERB joins once cli/replay.ts lands (issue 9).
+  REPLAY_VERB,
   MUTANTS_VERB,
   CORPUS_VERB,
   SCENARIOS_VERB,

@@ -101,6 +101,7 @@ function checkFlags(args: readonly string[]): Flags | string {
       budget: VERIFY_BUDGET,
       ...(timeMs === undefined ? {} : { timeMs }),
       ...(path === undefined ? {} : { path }),
+      ...(v['no-corpus'] === true ? { noCorpus: true } : {}),
       narrowing,
       from: 0,
     },

@@ -6,25 +6,27 @@
  * A `process.exit()` of the SUT is reported with its caller before the process ends.
  *
  * The environment carries the narrowing (`BBM_GRANULES`, `BBM_VARIANTS`, set by the parent) to
- * the configuration arbitraries, read when the catalogue is imported below.
+ * the configuration arbitraries, read when the catalogue is imported below. What only some runs
+ * need (a seeded bug named by id, the corpus values, saving a failure) is imported when needed.
  *
  * Layer: cli.
  */
-import { writeSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { KernelOps, SutFactory } from '../impl/index.ts';
 import { createSut } from '../impl/index.ts';
 import { describeConfig } from '../properties/arbitraries/config.ts';
 import { PROPERTIES } from '../properties/catalogue.ts';
-import { encodeValue } from '../shrinks/encoding.ts';
+import type { AnyProperty } from '../properties/registry.ts';
+import type { SavedExample } from '../shrinks/examples.ts';
+import { decodeValue, encodeValue } from '../shrinks/encoding.ts';
 import { loadSut, SutLoadError } from '../properties/harness/sut.ts';
 import type { PropertyResult } from '../properties/verify.ts';
 import { verifyProperty } from '../properties/verify.ts';
-import type { AnyProperty } from '../properties/registry.ts';
 import { encodeReportInput } from '../reports/inputCodec.ts';
 import { runCase } from '../shrinks/corpusReplay.ts';
 import { reportInputOf } from './failureReport.ts';
-import type { ChildMessage, Job, Request } from './verifyProtocol.ts';
+import type { ChildMessage, Job, Request, WireResult } from './verifyProtocol.ts';
 import { MESSAGE_FD } from './verifyProtocol.ts';
 
 const send = (m: ChildMessage): void => {
@@ -85,7 +87,7 @@ function jobsOf(req: Request): Job[] | string {
     selected.map((p) => ({
       property: p.id,
       seed,
-      runs: req.runs ?? p.numRuns * req.budget,
+      runs: req.replay !== undefined ? 1 : (req.runs ?? p.numRuns * req.budget),
       ...(req.timeMs === undefined ? {} : { timeMs: req.timeMs }),
       ...(req.path === undefined ? {} : { path: req.path }),
     })),
@@ -127,6 +129,34 @@ function failureReport(p: AnyProperty, sut: SutFactory, sutName: string, r: Prop
   }
 }
 
+/** Writes a trace file, making its folder. */
+function writeTrace(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/**
+ * Runs one saved case (`bbm-verify replay`): the value once, nothing generated, nothing shrunk.
+ * @param p - the property
+ * @param replay - the encoded input and where to write its trace
+ * @param sut - the SUT
+ * @param seed - the seed it was found at (reported back unchanged)
+ * @returns the result
+ */
+async function replayCase(
+  p: AnyProperty,
+  replay: NonNullable<Request['replay']>,
+  sut: SutFactory,
+  seed: number,
+): Promise<WireResult> {
+  const t0 = performance.now();
+  const r = runCase(p, decodeValue(replay.input), sut);
+  if (replay.trace !== undefined && r.run !== undefined) writeTrace(replay.trace, r.run.trace());
+  const base = { id: p.id, runs: 1, ms: performance.now() - t0, seed };
+  const trace = replay.trace !== undefined && r.run !== undefined ? { traceFile: replay.trace } : {};
+  return r.failed ? { ...base, status: 'fail', failure: r.report, ...trace } : { ...base, status: 'pass', ...trace };
+}
+
 async function main(): Promise<void> {
   const req = JSON.parse(process.argv[2] ?? '{}') as Request;
   const jobs = jobsOf(req);
@@ -142,6 +172,13 @@ async function main(): Promise<void> {
       return send({ t: 'load-error', message: e.message });
     }
   }
+  if (req.mutant !== undefined) {
+    const { MUTANTS } = await import('../impl/mutants/catalogue.ts');
+    const m = MUTANTS.find((x) => x.id === req.mutant);
+    if (m === undefined)
+      return send({ t: 'load-error', message: `no seeded bug ${JSON.stringify(req.mutant)} (impl/mutants/README.md)` });
+    sut = m.createSut;
+  }
   send({ t: 'loaded' });
   let current = 0;
   const judged = announced(sut, () => current);
@@ -149,6 +186,8 @@ async function main(): Promise<void> {
   // (or seed's) trace never overwrites another's.
   const traces = process.env['BBM_TRACE_DIR'];
   const sutDir = req.sut === undefined ? 'port' : basename(req.sut).replace(/\.[cm]?[jt]sx?$/, '');
+  const sutName =
+    req.mutant !== undefined ? `mutant:${req.mutant}` : req.sut === undefined ? 'port' : `module:${req.sut}`;
   for (let i = req.from; i < jobs.length; i++) {
     const job = jobs[i];
     const p = PROPERTIES.find((x) => x.id === job?.property);
@@ -158,17 +197,63 @@ async function main(): Promise<void> {
       process.env['BBM_TRACE_DIR'] = join(traces, sutDir, ...(req.seeds.length > 1 ? [`seed-${job.seed}`] : []));
     send({ t: 'start', job: i });
     try {
+      if (req.replay !== undefined) {
+        send({ t: 'result', job: i, result: await replayCase(p, req.replay, judged, job.seed) });
+        continue;
+      }
+      // The corpus values of the property run first (shrinks/examples.ts), unless --no-corpus.
+      let saved: readonly SavedExample[] = [];
+      try {
+        if (req.noCorpus !== true) saved = (await import('../shrinks/examples.ts')).corpusCases(p.id);
+      } catch (e) {
+        if (!(e instanceof (await import('../shrinks/store.ts')).CorpusError)) throw e;
+        return send({ t: 'bad-plan', message: `verify: ${e.message}` });
+      }
       const r = verifyProperty(p, judged, {
         seed: job.seed,
         runs: job.runs,
         narrowing: req.narrowing,
+        examples: saved.map((x) => x.value),
         ...(job.timeMs === undefined ? {} : { timeMs: job.timeMs }),
         ...(job.path === undefined ? {} : { path: job.path }),
-        onRun: (n, shrinking, path) =>
-          send({ t: 'run', job: i, n, shrinking, ...(path === undefined ? {} : { path }) }),
+        onRun: (n, shrinking, path, example) => {
+          const file = example === undefined ? undefined : saved[example]?.file;
+          send({
+            t: 'run',
+            job: i,
+            n,
+            shrinking,
+            ...(path === undefined ? {} : { path }),
+            ...(file === undefined ? {} : { example: file }),
+          });
+        },
       });
-      const { ok: _ok, runsToFailure: _rtf, counterexample, ...rest } = r;
+      const { ok: _ok, runsToFailure: _rtf, counterexample, example, ...rest } = r;
+      const exampleFile = example === undefined ? undefined : saved[example]?.file;
       const report = r.status === 'fail' ? failureReport(p, sut, req.sut ?? 'port', r) : undefined;
+      let files = {};
+      const dir = process.env['BBM_TRACE_DIR'];
+      if (r.status === 'fail' && counterexample !== undefined && dir !== undefined && dir !== '') {
+        const { saveFailureCase } = await import('../shrinks/failureCase.ts');
+        const c = saveFailureCase(
+          dir,
+          {
+            property: p,
+            sutName,
+            sut: judged,
+            seed: job.seed,
+            path: r.path ?? '',
+            counterexample,
+            failure: r.failure ?? '',
+          },
+          writeTrace,
+        );
+        files = {
+          caseFile: c.caseFile,
+          ...(c.traceFile === undefined ? {} : { traceFile: c.traceFile }),
+          ...(c.note === undefined ? {} : { failure: `${r.failure ?? ''}\nnote: ${c.note}` }),
+        };
+      }
       send({
         t: 'result',
         job: i,
@@ -176,6 +261,8 @@ async function main(): Promise<void> {
           ...rest,
           ...(counterexample === undefined ? {} : { counterexample: encodeValue(counterexample) }),
           ...(report === undefined ? {} : { report }),
+          ...(exampleFile === undefined ? {} : { exampleFile }),
+          ...files,
         },
       });
     } catch (e) {

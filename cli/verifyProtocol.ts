@@ -31,16 +31,31 @@ export interface Request {
   readonly path?: string;
   readonly narrowing: Narrowing;
   readonly from: number;
+  /** Run no corpus value before the generated inputs (`--no-corpus`). */
+  readonly noCorpus?: boolean;
+  /** A seeded bug of impl/mutants to run instead of `sut` (`replay --sut mutant:<id>`). */
+  readonly mutant?: string;
+  /**
+   * Replay one saved case instead of generating (`bbm-verify replay`): the encoded input of the
+   * one property in `only`, run once, never shrunk; its primitive trace written to `trace`.
+   */
+  readonly replay?: { readonly input: unknown; readonly trace?: string };
 }
 
 /** A property result as it crosses the process boundary (the counterexample as corpus data). */
 export interface WireResult {
   readonly id: string;
   readonly status: PropertyStatus;
+  /** Generated inputs run. */
   readonly runs: number;
+  /** Corpus values run before them (shrinks/examples.ts). */
+  readonly examples?: number;
   readonly ms: number;
   readonly seed: number;
+  /** Absent when the failing input was a corpus value (`exampleFile`): no seed and path name it. */
   readonly path?: string;
+  /** The corpus entry whose value failed, when the failing input was one. */
+  readonly exampleFile?: string;
   readonly failure?: string;
   readonly reason?: string;
   readonly counterexample?: unknown;
@@ -50,6 +65,9 @@ export interface WireResult {
    * commands, which the parent adds), when the failing input replays to a judged run.
    */
   readonly report?: string;
+  /** The failing case saved by value (`bbm-verify replay FILE`) and its trace, when saved. */
+  readonly caseFile?: string;
+  readonly traceFile?: string;
 }
 
 /** A message of the child. `job` indexes the plan's jobs. */
@@ -60,7 +78,15 @@ export type ChildMessage =
   | { readonly t: 'loaded' }
   | { readonly t: 'load-error'; readonly message: string }
   | { readonly t: 'start'; readonly job: number }
-  | { readonly t: 'run'; readonly job: number; readonly n: number; readonly shrinking: boolean; readonly path?: string }
+  | {
+      readonly t: 'run';
+      readonly job: number;
+      readonly n: number;
+      readonly shrinking: boolean;
+      readonly path?: string;
+      /** The corpus entry of the input, when it is a saved value. */
+      readonly example?: string;
+    }
   | { readonly t: 'config'; readonly job: number; readonly config: string }
   | { readonly t: 'op'; readonly job: number; readonly op: string }
   | { readonly t: 'exit-called'; readonly code: number; readonly where: string }

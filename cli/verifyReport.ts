@@ -9,7 +9,7 @@ import type { Narrowing } from '../properties/verify.ts';
 import { analyseFailure } from '../reports/analyse.ts';
 import type { Paint } from '../reports/colour.ts';
 import { plain } from '../reports/colour.ts';
-import type { ReportInput } from '../reports/input.ts';
+import type { ReplayLine, ReportInput } from '../reports/input.ts';
 import { decodeReportInput } from '../reports/inputCodec.ts';
 import { textReport } from '../reports/textReport.ts';
 import type { Job } from './verifyProtocol.ts';
@@ -31,11 +31,18 @@ export interface Row {
   readonly property: string;
   readonly seed: number;
   readonly status: 'pass' | 'fail' | 'skip' | 'no-input' | 'error';
+  /** Generated inputs run. */
   readonly runs: number;
+  /** Corpus values run before them (absent: none). */
+  readonly examples?: number;
   readonly ms: number;
   /** The failure (or skip, or error) text. */
   readonly message?: string;
   readonly replay?: string;
+  /** `bbm-verify replay <case file>`, when the case was saved. */
+  readonly replayCase?: string;
+  /** The corpus entry whose value failed, when the failing input was one (no seed and path then). */
+  readonly exampleFile?: string;
   readonly path?: string;
   readonly counterexample?: unknown;
   /** The failure's report input, replay commands included (for `--html`). */
@@ -67,6 +74,20 @@ export function replayCommand(job: Job, path: string | undefined, ctx: ReplayCon
   return words.map(shellWord).join(' ');
 }
 
+/**
+ * The command that replays a saved case by value.
+ * @param caseFile - the case
+ * @param ctx - the run's flags (the SUT)
+ * @param withSut - carry `--sut` (a corpus entry, which names the SUT it was found on, not this one)
+ * @returns the command line
+ */
+export function replayCaseCommand(caseFile: string, ctx: ReplayContext, withSut = false): string {
+  const words = ['npx', 'bbm-verify', 'replay', caseFile];
+  if (withSut && ctx.sut !== undefined) words.push('--sut', ctx.sut);
+  if (ctx.runTimeout !== undefined) words.push('--run-timeout', ctx.runTimeout);
+  return words.map(shellWord).join(' ');
+}
+
 const head = (status: string, id: string, runs: string, ms: number): string =>
   `${status.padEnd(4)}  ${id.padEnd(36)} ${runs.padStart(9)}  ${(ms / 1000).toFixed(1).padStart(6)} s`;
 
@@ -75,13 +96,13 @@ const indent = (text: string): string[] => text.split('\n').map((l) => (l === ''
 /**
  * The report of a failure whose child sent one: its input with the replay commands, and its text.
  * @param encoded - the child's encoded report input
- * @param replay - the replay command by seed and path
+ * @param replays - the replay commands: by seed and path, by value
  * @param paint - colour or not
  * @returns the input and the text, or undefined when it does not decode or cannot be drawn
  */
 function failureReport(
   encoded: string | undefined,
-  replay: string,
+  replays: readonly ReplayLine[],
   paint: Paint,
 ): { input: ReportInput; text: string } | undefined {
   if (encoded === undefined) return undefined;
@@ -89,7 +110,7 @@ function failureReport(
     const input = decodeReportInput(encoded);
     const full: ReportInput = {
       ...input,
-      failure: { ...input.failure, replays: [...input.failure.replays, { how: 'by seed and path', command: replay }] },
+      failure: { ...input.failure, replays: [...input.failure.replays, ...replays] },
     };
     return { input: full, text: textReport(analyseFailure(full), paint) };
   } catch {
@@ -118,39 +139,72 @@ export function formatOutcome(
   switch (outcome.kind) {
     case 'result': {
       const r = outcome.result;
-      const runs = `${r.runs} runs`;
+      // Generated inputs and corpus values are counted apart: `--runs N` asks for N generated ones.
+      const ex = r.examples === undefined || r.examples === 0 ? {} : { examples: r.examples };
+      const runs = `${r.runs} runs${ex.examples === undefined ? '' : ` + ${ex.examples} saved`}`;
       if (r.status === 'pass')
-        return { lines: [head('pass', r.id, runs, r.ms)], row: { ...base, status: 'pass', runs: r.runs, ms: r.ms } };
+        return {
+          lines: [head('pass', r.id, runs, r.ms)],
+          row: { ...base, status: 'pass', runs: r.runs, ...ex, ms: r.ms },
+        };
       if (r.status === 'skip' || r.status === 'no-input') {
         const reason = r.reason ?? '';
         return {
           lines: [`${(r.status === 'skip' ? 'skip' : 'none').padEnd(4)}  ${r.id.padEnd(36)} ${reason}`],
-          row: { ...base, status: r.status, runs: r.runs, ms: r.ms, message: reason },
+          row: { ...base, status: r.status, runs: r.runs, ...ex, ms: r.ms, message: reason },
         };
       }
-      const replay = replayCommand(job, r.path ?? '', ctx);
-      const report = failureReport(r.report, replay, paint);
+      const failure = r.failure ?? '';
+      // Every failure names its saved trace and both replays: by seed and path (`replay:`) and by
+      // value (`by value:`, the case saved when it failed).
+      const trace =
+        r.traceFile === undefined || failure.includes(`whole run: ${r.traceFile}`)
+          ? []
+          : [`    whole run: ${r.traceFile} (npx bbm-verify check-trace ${shellWord(r.traceFile)})`];
+      const byValue = r.caseFile === undefined ? undefined : replayCaseCommand(r.caseFile, ctx);
+      // A corpus value that fails has no seed and path: its entry and the saved case replay it.
+      const bySeed = r.exampleFile === undefined ? replayCommand(job, r.path ?? '', ctx) : undefined;
+      const replay = bySeed ?? byValue ?? replayCaseCommand(r.exampleFile ?? '', ctx, true);
+      const replays = [
+        ...(bySeed === undefined ? [] : [{ how: 'by seed and path', command: bySeed }]),
+        ...(byValue === undefined ? [] : [{ how: 'by value', command: byValue }]),
+      ];
+      const report = failureReport(r.report, replays, paint);
       // With a report: the failure's first line (what broke, at a glance), the report, the saved trace.
       const body =
         report === undefined
-          ? indent(r.failure ?? '')
+          ? indent([failure, ...trace].join('\n'))
           : [
-              ...indent((r.failure ?? '').split('\n')[0] ?? ''),
+              ...indent(failure.split('\n')[0] ?? ''),
               '',
               ...indent(report.text),
               '',
-              ...[...(r.failure ?? '').matchAll(/^\s*(whole run: .*)$/gm)].map((m) => `      ${m[1] ?? ''}`),
+              ...[...[failure, ...trace].join('\n').matchAll(/^\s*(whole run: .*)$/gm)].map(
+                (m) => `      ${m[1] ?? ''}`,
+              ),
             ];
       return {
-        lines: [head('FAIL', r.id, runs, r.ms), ...body, `      replay: ${replay}`],
+        lines: [
+          head('FAIL', r.id, runs, r.ms),
+          ...body,
+          ...(bySeed === undefined
+            ? [
+                `      replay: none by seed and path: the failing input is the saved value of ${r.exampleFile ?? ''}, tried before the generated ones (--no-corpus runs those alone)`,
+              ]
+            : [`      replay: ${bySeed}`]),
+          ...(byValue === undefined ? [] : [`    by value: ${byValue}`]),
+        ],
         row: {
           ...base,
           status: 'fail',
           runs: r.runs,
+          ...ex,
           ms: r.ms,
-          message: r.failure ?? '',
+          message: failure,
           replay,
-          path: r.path ?? '',
+          ...(byValue === undefined ? {} : { replayCase: byValue }),
+          ...(r.exampleFile === undefined ? {} : { exampleFile: r.exampleFile }),
+          ...(r.path === undefined ? {} : { path: r.path }),
           counterexample: r.counterexample,
           ...(report === undefined ? {} : { report: report.input }),
         },
@@ -166,11 +220,15 @@ export function formatOutcome(
             : `timeout: the SUT did not return within the time budget of ${outcome.limitMs / 1000} s (--time) and a grace of ${(grace(outcome.limitMs) - outcome.limitMs) / 1000} s`
           : outcome.how;
       const where = [
-        `${what}${at.n === undefined ? ' before its first run' : `, in run ${at.n + 1}${at.shrinking === true ? ' (while shrinking a failure)' : ''}`}`,
+        `${what}${at.n === undefined ? ' before its first run' : `, in run ${at.n + 1}${at.shrinking === true ? ' (while shrinking a failure)' : ''}`}${at.example === undefined ? '' : ` (the saved value of ${at.example})`}`,
         ...(at.op === undefined ? [] : [`during ${at.op}`]),
         ...(at.config === undefined ? [] : [`configuration: ${at.config}`]),
       ];
-      const replay = replayCommand(job, at.path, ctx, outcome.kind === 'timeout' && outcome.what === 'budget');
+      // A saved value in progress is replayed by its corpus entry, against this SUT.
+      const replay =
+        at.example !== undefined
+          ? replayCaseCommand(at.example, ctx, true)
+          : replayCommand(job, at.path, ctx, outcome.kind === 'timeout' && outcome.what === 'budget');
       const runs = at.n === undefined ? '' : `run ${at.n + 1}`;
       return {
         lines: [head('FAIL', job.property, runs, ms), ...where.map((l) => `      ${l}`), `      replay: ${replay}`],

@@ -37,6 +37,8 @@ export interface Whereabouts {
   readonly shrinking?: boolean;
   /** The replay path of the input in progress, when known. */
   readonly path?: string;
+  /** The corpus entry of the input in progress, when it is a saved value (no path then). */
+  readonly example?: string;
   readonly config?: string;
   readonly op?: string;
 }
@@ -192,7 +194,12 @@ function runChild(req: Request, limits: Limits, env: NodeJS.ProcessEnv, on: List
         arm(runLimit);
         break;
       case 'run':
-        at = { n: m.n, shrinking: m.shrinking, ...(m.path === undefined ? {} : { path: m.path }) };
+        at = {
+          n: m.n,
+          shrinking: m.shrinking,
+          ...(m.path === undefined ? {} : { path: m.path }),
+          ...(m.example === undefined ? {} : { example: m.example }),
+        };
         arm(runLimit);
         break;
       case 'config':

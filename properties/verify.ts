@@ -33,13 +33,21 @@ export interface VerifyOptions {
   readonly narrowing?: Narrowing;
   /**
    * Called before every call of the property on an input: `n` counts the calls from 0; `shrinking`
-   * once a failure was seen; `path` the replay path of the input when it is known (the initial runs).
+   * once a failure was seen; `path` the replay path of the input when it is known (the initial
+   * runs); `example` its index in `examples` when it is one.
    */
-  readonly onRun?: (n: number, shrinking: boolean, path: string | undefined) => void;
+  readonly onRun?: (n: number, shrinking: boolean, path: string | undefined, example?: number) => void;
   /** Called with every configuration the SUT is built for. */
   readonly onConfig?: (config: SutConfig) => void;
   /** Stop at the first failure without shrinking it (the kill test needs a kill, not a report). */
   readonly noShrink?: boolean;
+  /**
+   * Inputs tried first, before the generated ones (the corpus values, shrinks/examples.ts). They
+   * come on top of `runs` and are counted apart (`examples`); the paths reported are those of the
+   * generated inputs alone, so that `--seed S --path P` replays without them. A replay (`path`)
+   * runs no example.
+   */
+  readonly examples?: readonly unknown[];
 }
 
 /** How a property ended. */
@@ -51,10 +59,16 @@ export interface PropertyResult {
   /** Held on every input (`pass`); `skip` and `no-input` are not ok and not a counterexample. */
   readonly ok: boolean;
   readonly status: PropertyStatus;
+  /** Generated inputs run (the budget `runs` asks for), the failing one included. */
   readonly runs: number;
+  /** Saved values (`VerifyOptions.examples`) run before them, the failing one included. */
+  readonly examples?: number;
   readonly ms: number;
   readonly seed: number;
-  /** Replay path and the failure text, when it failed. */
+  /**
+   * Replay path and the failure text, when it failed. The path is absent when the failing input
+   * was an example (`example` says which): a seed and path cannot name it.
+   */
   readonly path?: string;
   readonly failure?: string;
   /** Why it was skipped or had no input. */
@@ -65,6 +79,8 @@ export interface PropertyResult {
   readonly counterexample?: unknown;
   /** How many times the failing input was shrunk. */
   readonly shrinks?: number;
+  /** Index in `examples` of the failing input, when it was one. */
+  readonly example?: number;
 }
 
 /** Thrown out of the SUT factory for a configuration outside the narrowing. */
@@ -74,6 +90,21 @@ const meets = (n: Narrowing | undefined, c: SutConfig): boolean =>
   n === undefined ||
   ((n.granules === undefined || n.granules.includes(c.granule)) &&
     (n.variants === undefined || n.variants.includes(c.variant)));
+
+const narrowed = (n: Narrowing | undefined): boolean =>
+  n !== undefined && (n.granules !== undefined || n.variants !== undefined);
+
+/**
+ * The configuration of a property input: the input itself (a `SutConfig`) or its `config`.
+ * @param v - the input
+ * @returns the configuration, when the input has one
+ */
+function configOf(v: unknown): SutConfig | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  if ('granule' in v && 'variant' in v) return v as SutConfig;
+  const c = (v as { config?: unknown }).config;
+  return typeof c === 'object' && c !== null && 'granule' in c ? (c as SutConfig) : undefined;
+}
 
 /**
  * Describes a narrowing for messages.
@@ -111,11 +142,31 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
   };
   let calls = 0;
   let failedYet = false;
+  // fast-check runs examples first and counts them in numRuns; the generated inputs and their
+  // paths are the same with and without them (its toss yields the examples, then the seed's stream).
+  // An example outside the narrowing is left out (it would skip the property); `exampleAt` maps
+  // back to `opts.examples`.
+  const exampleAt = (opts.path === undefined ? (opts.examples ?? []) : [])
+    .map((x, i) => ({ x, i }))
+    .filter(({ x }) => {
+      const c = configOf(x);
+      return c === undefined ? narrowed(opts.narrowing) === false : meets(opts.narrowing, c);
+    });
+  const examples = exampleAt.map(({ x }) => x);
+  const nEx = examples.length;
   const details = fc.check(
     fc.property(p.arb, (input) => {
       const n = calls++;
-      const path = opts.path !== undefined ? (n === 0 ? opts.path : undefined) : failedYet ? undefined : String(n);
-      opts.onRun?.(n, failedYet, path);
+      const path =
+        opts.path !== undefined
+          ? n === 0
+            ? opts.path
+            : undefined
+          : failedYet || n < nEx
+            ? undefined
+            : String(n - nEx);
+      const example = !failedYet && n < nEx ? exampleAt[n]?.i : undefined;
+      opts.onRun?.(n, failedYet, path, example);
       // Once a configuration missed the narrowing the property is skipped: fail fast while shrinking.
       if (outside !== undefined && inside === 0) throw new OutsideNarrowing();
       try {
@@ -128,14 +179,22 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
     {
       seed: opts.seed,
       // A replay runs the input the path names and nothing after it.
-      numRuns: opts.path === undefined ? (opts.runs ?? p.numRuns) : 1,
+      numRuns: opts.path === undefined ? (opts.runs ?? p.numRuns) + nEx : 1,
       ...(opts.timeMs === undefined ? {} : { interruptAfterTimeLimit: opts.timeMs }),
       ...(opts.path === undefined ? {} : { path: opts.path }),
-      ...(opts.noShrink === true ? { endOnFailure: true } : {}),
+      // A replay (a path) never shrinks again: it reports the input its path names.
+      ...(opts.noShrink === true || opts.path !== undefined ? { endOnFailure: true } : {}),
+      ...(nEx === 0 ? {} : { examples: examples.map((x) => [x as never]) }),
     },
   );
   const ms = performance.now() - t0;
-  const base = { id: p.id, runs: details.numRuns, ms, seed: opts.seed };
+  const base = {
+    id: p.id,
+    runs: Math.max(0, details.numRuns - nEx),
+    ...(nEx === 0 ? {} : { examples: Math.min(details.numRuns, nEx) }),
+    ms,
+    seed: opts.seed,
+  };
   if (outside !== undefined) {
     if (inside > 0)
       throw new Error(
@@ -171,11 +230,19 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
   }
   const err = details.errorInstance;
   const text = err instanceof Error ? err.message : String(err);
+  const [first = '', ...rest] = (details.counterexamplePath ?? '').split(':');
+  const index = Number(first);
+  const where =
+    nEx === 0 || first === ''
+      ? { path: details.counterexamplePath ?? '' }
+      : index >= nEx
+        ? { path: [String(index - nEx), ...rest].join(':') }
+        : { example: exampleAt[index]?.i ?? index };
   return {
     ...base,
     ok: false,
     status: 'fail',
-    path: details.counterexamplePath ?? '',
+    ...where,
     failure: `${text}\n(shrunk ${details.numShrinks} time(s))`,
     runsToFailure: details.numRuns,
     counterexample: details.counterexample?.[0],

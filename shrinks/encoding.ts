@@ -10,6 +10,26 @@ import { commandFromData } from '../properties/commands/commands.ts';
 import type { CommandData } from '../properties/commands/systemModel.ts';
 
 /**
+ * A decoded `{"$commands": […]}`: an iterable of commands, as fast-check's own command sequences
+ * are, and not an array — so that a saved sequence, run again (a corpus example that fails, a
+ * replay), encodes back to `{"$commands": …}` and not to a plain list its schema refuses.
+ */
+export class SavedCommands<C = unknown> implements Iterable<C> {
+  /** @param commands - the commands, in order */
+  constructor(readonly commands: readonly C[]) {}
+
+  /** @returns the commands, in order */
+  [Symbol.iterator](): Iterator<C> {
+    return this.commands[Symbol.iterator]();
+  }
+
+  /** @returns the commands as fast-check prints a command sequence */
+  toString(): string {
+    return this.commands.map(String).join(',');
+  }
+}
+
+/**
  * Encodes a property input as JSON-able data.
  * @param v - the value
  * @returns plain data
@@ -45,7 +65,7 @@ export function decodeValue(d: unknown): unknown {
     const big = o['$bigint'];
     if (typeof big === 'string') return big.startsWith('-') ? -BigInt(big.slice(1)) : BigInt(big);
     if ('$command' in o) return commandFromData(decodeValue(o['$command']) as CommandData);
-    if (Array.isArray(o['$commands'])) return o['$commands'].map(decodeValue);
+    if (Array.isArray(o['$commands'])) return new SavedCommands(o['$commands'].map(decodeValue));
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeValue(x)]));
   }
   return d;

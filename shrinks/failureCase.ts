@@ -1,0 +1,83 @@
+/**
+ * What a failure leaves behind, whatever property failed and however: the failing value saved as
+ * a case (`<dir>/<property>.case.json`, the corpus format, so `bbm-verify replay FILE` re-runs it
+ * and `corpus add FILE` keeps it) and the primitive trace of its run (`<dir>/<property>.jsonl`, for
+ * `check-trace`). The value is replayed once by itself, from its encoded form — exactly what a
+ * later `replay` does — so the saved file is known to reproduce the failure, or the report says
+ * it does not.
+ *
+ * Layer: shrinks.
+ */
+import { join } from 'node:path';
+import type { SutFactory } from '../impl/index.ts';
+import { ARM_ARM_ISSUE, KERNEL_VERSION } from '../model/spec-version.ts';
+import type { AnyProperty } from '../properties/registry.ts';
+import { runCase } from './corpusReplay.ts';
+import { decodeValue, encodeValue } from './encoding.ts';
+import type { CorpusEntry } from './store.ts';
+import { CORPUS_SCHEMA, checkEntry, entryText, writeAtomic } from './store.ts';
+
+/** The failure to save. */
+export interface Failure {
+  readonly property: AnyProperty;
+  /** `port`, `mutant:<id>` or `module:<path>`. */
+  readonly sutName: string;
+  readonly sut: SutFactory;
+  readonly seed: number;
+  readonly path: string;
+  /** The shrunk input as fast-check reported it. */
+  readonly counterexample: unknown;
+  /** The failure's text as reported. */
+  readonly failure: string;
+}
+
+/** What was saved. */
+export interface SavedCase {
+  readonly caseFile: string;
+  /** Absent when the check made no judged run. */
+  readonly traceFile?: string;
+  /** Set when the saved value, replayed alone, does not fail the same way. */
+  readonly note?: string;
+}
+
+/**
+ * Saves a failure's case and trace.
+ * @param dir - the folder (`reports/out/<sut>/…`)
+ * @param f - the failure
+ * @param writeTrace - writes a trace file (the judged run's `bbm-trace/1` text)
+ * @returns the files and, when the value does not reproduce the failure by itself, why
+ */
+export function saveFailureCase(dir: string, f: Failure, writeTrace: (file: string, text: string) => void): SavedCase {
+  const input = encodeValue(f.counterexample);
+  const first = f.failure.split('\n')[0] ?? '';
+  const entry: CorpusEntry = {
+    schema: CORPUS_SCHEMA,
+    name: f.property.id,
+    property: f.property.id,
+    sut: f.sutName,
+    expect: 'fail',
+    input,
+    found: { seed: f.seed, path: f.path, date: new Date().toISOString().slice(0, 10) },
+    specVersion: ARM_ARM_ISSUE,
+    kernelVersion: KERNEL_VERSION,
+    summary: first,
+  };
+  const caseFile = join(dir, `${f.property.id}.case.json`);
+  checkEntry(JSON.parse(entryText(entry)), caseFile);
+  writeAtomic(caseFile, entryText(entry));
+  let note: string | undefined;
+  let traceFile: string | undefined;
+  try {
+    const r = runCase(f.property, decodeValue(input), f.sut);
+    if (!r.failed) note = 'the saved value holds when replayed by itself: the failure depends on more than the value';
+    else if ((r.report.split('\n')[0] ?? '') !== first)
+      note = `the saved value, replayed by itself, fails differently: ${r.report.split('\n')[0] ?? ''}`;
+    if (r.run !== undefined) {
+      traceFile = join(dir, `${f.property.id}.jsonl`);
+      writeTrace(traceFile, r.run.trace());
+    }
+  } catch (e) {
+    note = `the saved value, replayed by itself, throws: ${(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''}`;
+  }
+  return { caseFile, ...(traceFile === undefined ? {} : { traceFile }), ...(note === undefined ? {} : { note }) };
+}
