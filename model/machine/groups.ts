@@ -41,6 +41,8 @@ export function noteGroup(
   else state.mixedGroups.delete(key);
   if (verdict.mixed) state.contMixes.set(key, { page, start });
   else state.contMixes.delete(key);
+  if (verdict.problem !== undefined) state.badGroups.set(key, { page, start });
+  else state.badGroups.delete(key);
 }
 
 /**
@@ -116,4 +118,5 @@ export function partialRepaint(
 export function forgetGroups(state: MachineState, page: TablePage): void {
   for (const [key, g] of state.mixedGroups) if (g.page === page) state.mixedGroups.delete(key);
   for (const [key, g] of state.contMixes) if (g.page === page) state.contMixes.delete(key);
+  for (const [key, g] of state.badGroups) if (g.page === page) state.badGroups.delete(key);
 }

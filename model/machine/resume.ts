@@ -56,7 +56,7 @@ export function walkerConflict(state: MachineState, cpu: CpuState): WalkerConfli
     if (found !== undefined || (s.holders & bit) === 0) return;
     found = s.kind === 'leaf' ? heldLeafConflict(state, cpu, s) : heldWalkConflict(state, cpu, s);
   });
-  return found ?? mixConflict(state, cpu);
+  return found ?? mixConflict(state, cpu) ?? badGroupConflict(state, cpu);
 }
 
 /** A held stale leaf against the live leaves and the other stale entries the CPU holds. */
@@ -182,6 +182,58 @@ function mixConflict(state: MachineState, cpu: CpuState): WalkerConflict | undef
       pa: m.page.pa + 8 * m.start,
       detail: `cpu${cpu.id} (BBM level ${cpu.bbm}, no noabort) can now walk the contiguous group at PA 0x${(m.page.pa + 8 * m.start).toString(16)}, whose valid entries mix the Contiguous bit set and clear (RNGLXZ)`,
     };
+  }
+  return undefined;
+}
+
+/**
+ * A misprogrammed contiguous group (C1, stored while nobody could walk it) that the CPU can now
+ * walk: its span and individual entries, and those of its other members, judged pairwise as any
+ * two entries it may hold (SEMANTICS.md §4: at `unpark`, `online` and the end of the trace every
+ * conflict counts).
+ */
+function badGroupConflict(state: MachineState, cpu: CpuState): WalkerConflict | undefined {
+  const bit = 1 << cpu.slot;
+  const { geo, mem } = state;
+  for (const [key, g] of state.badGroups) {
+    if (mem.pageOf(g.page.pa) !== g.page) {
+      state.badGroups.delete(key);
+      continue;
+    }
+    if (Number.isNaN(g.page.vaBase) || (!g.page.reachable && (state.walkHoldersOf(g.page) & bit) === 0)) continue;
+    const size = geo.entrySpan[g.page.level] ?? 0;
+    const from = g.page.vaBase + g.start * size;
+    const forms: { leaf: LeafEntry; at: number }[] = [];
+    forEachLeaf(
+      geo,
+      mem,
+      g.page,
+      g.page.vaBase,
+      from,
+      from + size * (geo.contEntries[g.page.level] ?? 1),
+      limitsAbove(g.page),
+      {
+        leaf: (e) => {
+          if (e.af !== 1) return;
+          const at = g.page.writtenAt[(e.pa - g.page.pa) / 8] ?? 0;
+          for (const f of tlbForms(e)) forms.push({ leaf: f, at });
+        },
+      },
+    );
+    for (let i = 0; i < forms.length; i++)
+      for (let j = i + 1; j < forms.length; j++) {
+        const a = forms[i] as { leaf: LeafEntry; at: number };
+        const b = forms[j] as { leaf: LeafEntry; at: number };
+        const [older, newer] = a.at <= b.at ? [a.leaf, b.leaf] : [b.leaf, a.leaf];
+        const why = conflictFor(older, newer, cpu);
+        if (why === undefined) continue;
+        return {
+          va: Math.max(a.leaf.spanVa, b.leaf.spanVa),
+          level: g.page.level,
+          pa: newer.pa,
+          detail: `cpu${cpu.id} can now walk the misprogrammed contiguous group at PA 0x${(g.page.pa + 8 * g.start).toString(16)}: it may hold the ${describeShape(older)} from PA 0x${older.pa.toString(16)} and the ${describeShape(newer)} from PA 0x${newer.pa.toString(16)} (${why})`,
+        };
+      }
   }
   return undefined;
 }

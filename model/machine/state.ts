@@ -72,6 +72,11 @@ export class MachineState {
   readonly storeLog = new Map<number, StoreRecord[]>();
   /** Contiguous groups with a live Contiguous/non-Contiguous mix, by the PA of the group's first entry. */
   readonly contMixes = new Map<number, ContMix>();
+  /**
+   * Contiguous groups misprogrammed when last stored to (C1), by the PA of the group's first
+   * entry: a CPU that starts walking later may hold conflicting span and individual entries.
+   */
+  readonly badGroups = new Map<number, ContMix>();
 
   /** @param config - granule, root, CPUs and options */
   constructor(config: MachineConfig) {
@@ -98,7 +103,7 @@ export class MachineState {
    */
   isRegistered(page: TablePage, start: number): boolean {
     const key = page.pa + 8 * start;
-    return this.mixedGroups.has(key) || this.contMixes.has(key);
+    return this.mixedGroups.has(key) || this.contMixes.has(key) || this.badGroups.has(key);
   }
 
   /**

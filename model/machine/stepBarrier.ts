@@ -8,6 +8,7 @@
  * Layer: model/machine.
  */
 import { limitsAbove, forEachLeaf } from '../arch/walk.ts';
+import type { TablePage } from '../arch/memory.ts';
 import type { Violation } from '../bbm/violations.ts';
 import { violation } from '../bbm/violations.ts';
 import type { PartialRepaint } from './groups.ts';
@@ -120,20 +121,61 @@ function orderStoresLocally(state: MachineState, cpu: CpuState): void {
 }
 
 /**
- * Whether target `cpu` could have filled the stale entry `s` at or after `issuedAt`: it was
- * running at some moment at which the store that made `s` stale was not yet visible to its
- * walker (SEMANTICS.md §3: such an entry survives the TLBI).
- * DEVIATION: only the visibility of the store that made `s` stale is considered, not that of the
- * stores on the walk path above it (a later unlink of its table, not yet visible, is not needed).
+ * Whether target `cpu` could have filled the stale entry `s` at or after `issuedAt`, as a TLBI of
+ * that issue counts fills (SEMANTICS.md §3): it was running at some moment at which the store that
+ * made `s` stale was not yet visible to its walker, and at which its walker could still reach the
+ * table holding `s`'s descriptor — from the root (the table linked, or its unlink not yet visible),
+ * or, for the `…L` forms, which spare walk entries, through a walk-cache entry it holds. A TLBI of
+ * the other forms removes those walk entries too, and with them what was built from them (§3: a
+ * walk that starts at a held walk entry counts at the pointer's own fill).
+ * DEVIATION: the root path is judged by the unlink that detached the table's subtree (its stale
+ * walk entries), not store by store along the path.
  * @param state - the machine
  * @param s - the stale entry
  * @param cpu - a holder of it
  * @param issuedAt - the TLBI's issue
+ * @param sparesWalks - whether the TLBI is a `…L` form
  * @returns true when the entry survives on that CPU
  */
-export function couldRefillSince(state: MachineState, s: StaleEntry, cpu: CpuState, issuedAt: number): boolean {
+export function couldRefillSince(
+  state: MachineState,
+  s: StaleEntry,
+  cpu: CpuState,
+  issuedAt: number,
+  sparesWalks: boolean,
+): boolean {
   const visible = cpu.slot === s.writer ? s.visibleLocallyAt : s.visibleAt;
-  return latestRunning(cpu, Math.min(visible - 1, state.now)) >= issuedAt;
+  let until = Math.min(visible - 1, state.now);
+  const page = state.mem.pageOf(s.origin);
+  if (page !== undefined && !page.reachable) {
+    const throughHeldWalk = sparesWalks && (state.walkHoldersOf(page) & (1 << cpu.slot)) !== 0;
+    if (!throughHeldWalk) until = Math.min(until, rootPathClosesAt(state, page, cpu) - 1);
+  }
+  return latestRunning(cpu, until) >= issuedAt;
+}
+
+/**
+ * The moment from which `cpu`'s walker can no longer reach the detached `page` from the root: the
+ * visibility to it of the store that unlinked the top of `page`'s subtree (the latest, if the top
+ * was linked more than once); minus infinity when no such store is recorded (never reachable).
+ * @param state - the machine
+ * @param page - a table page not reachable from the root
+ * @param cpu - the walker's CPU
+ * @returns the moment
+ */
+function rootPathClosesAt(state: MachineState, page: TablePage, cpu: CpuState): number {
+  let top = page;
+  while (top.parent !== null) top = top.parent;
+  let closes = Number.NEGATIVE_INFINITY;
+  const span = Number.isNaN(top.vaBase) ? undefined : (state.geo.entrySpan[top.level - 1] ?? undefined);
+  const visit = (w: StaleEntry): void => {
+    if (w.kind !== 'walk' || w.tablePa !== top.pa) return;
+    const visible = cpu.slot === w.writer ? w.visibleLocallyAt : w.visibleAt;
+    if (visible > closes) closes = visible;
+  };
+  if (span === undefined) state.stale.forEach(visit);
+  else state.stale.forEachOverlapping(top.vaBase, top.vaBase + span, visit);
+  return closes;
 }
 
 /** Removes what a completed TLBI covers from every target's TLB. */
@@ -146,7 +188,8 @@ function completeTLBI(state: MachineState, t: PendingTLBI): void {
     let dropped = 0;
     for (const cpu of state.slots) {
       const bit = 1 << cpu.slot;
-      if ((s.holders & t.targets & bit) !== 0 && !couldRefillSince(state, s, cpu, t.issuedAt)) dropped |= bit;
+      if ((s.holders & t.targets & bit) !== 0 && !couldRefillSince(state, s, cpu, t.issuedAt, scope.leafOnly))
+        dropped |= bit;
     }
     if (dropped === 0) return;
     s.holders &= ~dropped;

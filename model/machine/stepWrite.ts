@@ -49,7 +49,13 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   page.pendingBy[index] = cpu.slot + 1;
   cpu.dirtyEntries.push({ page, index });
   supersedeStale(state, cpu, page, index, lo, hi);
-  if (oldLo === lo && oldHi === hi) return undefined;
+  if (oldLo === lo && oldHi === hi) {
+    // A store of the same value still moves the entry's views on (S1, SEMANTICS.md §1): once it is
+    // visible, a walker no longer reads the older values that stores still in flight left behind.
+    if (state.storeLog.has(pa) && (page.reachable || state.observers(page) !== 0))
+      recordStore(state, cpu, pa, [oldLo, oldHi], [lo, hi]);
+    return undefined;
+  }
 
   const oldType = decodeDescriptorType(geo, oldLo, level);
   const newType = decodeDescriptorType(geo, lo, level);

@@ -12,7 +12,7 @@ import { contEntries } from './geometry.ts';
 import type { TablePage } from './memory.ts';
 import { cpuOf, walkablePages } from './state.ts';
 import type { RefState, RefViolation } from './state.ts';
-import { dsbCompletes, inScope, isBroadcast, overlapsRange } from './tlbi.ts';
+import { dsbCompletes, inScope, isBroadcast, overlapsRange, sparesWalks } from './tlbi.ts';
 import type { TlbiRequest } from './tlbi.ts';
 
 /**
@@ -76,7 +76,8 @@ export function judgeDsb(st: RefState, ev: DSBEvent, now: number): RefViolation 
     for (const id of t.targets) {
       const c = st.cpus.get(id);
       if (c === undefined) continue;
-      for (const [key, h] of c.held) if (h.lastFill < t.issued && inScope(t, h.entry)) c.held.delete(key);
+      for (const [key, h] of c.held)
+        if ((sparesWalks(t.kind) ? h.lastFill : h.pointerFill) < t.issued && inScope(t, h.entry)) c.held.delete(key);
     }
   if (completed.length === 0) return undefined;
   return partialRepaint(st, now, (page, g, vaBases) => {

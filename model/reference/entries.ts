@@ -66,10 +66,19 @@ export interface WalkEntry extends EntryBase {
 /** Any TLB entry. */
 export type TlbEntry = LeafEntry | WalkEntry;
 
-/** An entry of `Held(c)` with `lastFill(c, e)`: the latest moment a walk of `c` could produce it. */
+/**
+ * An entry of `Held(c)` with its fill moments (SEMANTICS.md §2, §3).
+ */
 export interface HeldEntry {
   readonly entry: TlbEntry;
+  /** `lastFill(c, e)`: the latest moment a walk of `c` could produce it (what the `…L` TLBIs compare). */
   readonly lastFill: number;
+  /**
+   * The latest moment it counts as filled for a TLBI that also removes walk entries (the forms
+   * other than `…L`): as `lastFill`, except that a walk starting at a held walk entry W counts at
+   * W's own `pointerFill` (reading R1: what is built from a cached pointer goes with the pointer).
+   */
+  readonly pointerFill: number;
 }
 
 /**

@@ -23,14 +23,18 @@ interface Fill {
   readonly cpu: CpuId;
   readonly out: Map<string, HeldEntry>;
   readonly reuse: ReadonlyMap<string, HeldEntry> | undefined;
-  /** The fill moment of the walk in progress. */
+  /** The current moment (`lastFill` of everything this walk yields). */
+  readonly now: number;
+  /** The `pointerFill` moment of the walk in progress (R1). */
   at: number;
 }
 
 /** Whether `key` is already out at least as fresh (and, for a leaf, from as late a store). */
 function known(f: Fill, key: string, storeTime: number): boolean {
   const had = f.out.get(key);
-  return had !== undefined && had.lastFill >= f.at && (had.entry.kind === 'walk' || had.entry.storeTime >= storeTime);
+  return (
+    had !== undefined && had.pointerFill >= f.at && (had.entry.kind === 'walk' || had.entry.storeTime >= storeTime)
+  );
 }
 
 /** The held entry object for `key`, when it is the same entry (speed only: no new object). */
@@ -43,11 +47,11 @@ function reused(f: Fill, key: string, storeTime: number): TlbEntry | undefined {
 function put(f: Fill, e: TlbEntry): void {
   const had = f.out.get(e.key);
   if (had === undefined) {
-    f.out.set(e.key, { entry: e, lastFill: f.at });
+    f.out.set(e.key, { entry: e, lastFill: f.now, pointerFill: f.at });
     return;
   }
   const newer = e.kind === 'leaf' && had.entry.kind === 'leaf' && e.storeTime > had.entry.storeTime;
-  f.out.set(e.key, { entry: newer ? e : had.entry, lastFill: Math.max(f.at, had.lastFill) });
+  f.out.set(e.key, { entry: newer ? e : had.entry, lastFill: f.now, pointerFill: Math.max(f.at, had.pointerFill) });
 }
 
 /** Walks every value of the CPU's view of every entry of `page`, and below. */
@@ -136,14 +140,15 @@ function walkTable(
 }
 
 /**
- * The entries CPU `c` may fill now, each with the moment it counts as filled for TLBI completion
- * (`lastFill`, SEMANTICS.md §3): `now` for a walk from the root; for a walk that starts at a held
- * walk-cache entry, that entry's own `lastFill` — an entry built from a cached table pointer is no
- * fresher than the pointer, so the TLBI that removes the pointer removes what was built from it
- * (model/reference/README.md, reading R1).
+ * The entries CPU `c` may fill now, each with the moments it counts as filled for TLBI completion
+ * (SEMANTICS.md §3): `lastFill` is `now`; `pointerFill` is `now` for a walk from the root and, for
+ * a walk that starts at a held walk-cache entry, that entry's own `pointerFill` — an entry built
+ * from a cached table pointer is no fresher than the pointer, so a TLBI that removes the pointer
+ * removes what was built from it (model/reference/README.md, reading R1). The `…L` forms spare the
+ * pointer, and what a walk through it refills after their issue survives them (`lastFill`).
  * @param mem - the memory
  * @param c - the CPU (as if running)
- * @param heldWalks - the walk-cache entries it holds with their `lastFill` (walks may start at them)
+ * @param heldWalks - the walk-cache entries it holds with their fill moments (walks may start at them)
  * @param now - the current moment
  * @param reuse - entries already held, whose objects may be returned again for the same key
  * @returns the entries by key
@@ -155,7 +160,7 @@ export function fillable(
   now: number,
   reuse?: ReadonlyMap<string, HeldEntry>,
 ): Map<string, HeldEntry> {
-  const f: Fill = { mem, cpu: c, out: new Map(), reuse, at: now };
+  const f: Fill = { mem, cpu: c, out: new Map(), reuse, now, at: now };
   const root = mem.pages.get(mem.root);
   if (root !== undefined) walkTable(f, root, TTBR1_BASE, NO_LIMITS, '', []);
   for (const h of heldWalks) {
@@ -163,7 +168,7 @@ export function fillable(
     // A walk entry the root walk produced again was walked below already, at `now`.
     if (w.kind !== 'walk' || f.out.has(w.key)) continue;
     const x = mem.pages.get(w.page);
-    f.at = h.lastFill;
+    f.at = h.pointerFill;
     if (x !== undefined && x.gen === w.gen) walkTable(f, x, w.vaBase, w.limits, w.key, w.path);
   }
   return f.out;

@@ -123,7 +123,16 @@ export function fillAll(st: RefState, now: number): void {
     if (c.status !== 'running') continue;
     for (const [key, f] of fillableBy(st, c, now)) {
       const had = c.held.get(key);
-      c.held.set(key, had === undefined || had.lastFill <= f.lastFill ? f : { entry: f.entry, lastFill: had.lastFill });
+      c.held.set(
+        key,
+        had === undefined
+          ? f
+          : {
+              entry: f.entry,
+              lastFill: Math.max(had.lastFill, f.lastFill),
+              pointerFill: Math.max(had.pointerFill, f.pointerFill),
+            },
+      );
     }
   }
 }

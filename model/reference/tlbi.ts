@@ -65,6 +65,15 @@ const LAST_LEVEL: ReadonlySet<TLBIKind> = new Set<TLBIKind>([
 ]);
 
 /**
+ * Whether a TLBI is one of the `…L` (last level) forms, which spare walk entries (decision 2).
+ * @param kind - the TLBI
+ * @returns true for the `…L` forms
+ */
+export function sparesWalks(kind: TlbiRequest['kind']): boolean {
+  return LAST_LEVEL.has(kind);
+}
+
+/**
  * Whether a TLBI's scope covers an entry: by VA, every entry whose span holds the VA; a range,
  * every entry whose span overlaps it; VMALLE1*, everything; the `…L` forms spare walk entries.
  * @param t - the request
