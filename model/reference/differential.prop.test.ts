@@ -16,34 +16,18 @@
 import { test } from '@fast-check/vitest';
 import { afterAll, expect } from 'vitest';
 import { checkTraceLines } from '../trace/checkTrace.ts';
-import type { TraceVerdict } from '../trace/checkTrace.ts';
 import { checkReference } from './checkReference.ts';
-import type { ReferenceVerdict } from './checkReference.ts';
 import { traceArb } from './gen/arbitrary.ts';
 import type { GeneratedTrace } from './gen/arbitrary.ts';
 import { knownFamily } from './knownDisagreements.ts';
-import type { VerdictSummary } from './knownDisagreements.ts';
+import { showVerdict, summaryOfFast, summaryOfRef } from './verdictSummary.ts';
 
 const raw = process.env['BBM_DIFF_RUNS'];
 const long = raw !== undefined && raw !== '';
 const numRuns = long ? Number(raw) : 2000;
 if (!Number.isInteger(numRuns) || numRuns <= 0) throw new Error(`BBM_DIFF_RUNS must be a positive integer, got ${raw}`);
 
-const summaryOfRef = (v: ReferenceVerdict): VerdictSummary =>
-  v.kind === 'clean'
-    ? { code: 'clean' }
-    : v.kind === 'bad-input'
-      ? { code: 'bad-input', event: v.line - 1, detail: v.reason }
-      : { code: v.violation.code, event: v.violation.event, detail: v.violation.detail };
-
-const summaryOfFast = (v: TraceVerdict): VerdictSummary =>
-  v.kind === 'ok'
-    ? { code: 'clean' }
-    : v.kind === 'bad-input'
-      ? { code: 'bad-input', event: v.line - 1, detail: v.reason }
-      : { code: v.violation.code, event: v.violation.event, detail: v.violation.detail };
-
-const show = (s: VerdictSummary): string => (s.event === undefined ? s.code : `${s.code} at event ${s.event}`);
+const show = showVerdict;
 
 const stats = {
   compared: 0,
