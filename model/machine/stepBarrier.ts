@@ -70,11 +70,13 @@ export function stepDSB(state: MachineState, ev: DSBEvent): Violation | undefine
   const completed: PendingTLBI[] = [];
   const stillPending: PendingTLBI[] = [];
   for (const t of cpu.pendingTlbis) {
-    if (dsbCompletesTLBI(ev.dom, t.scope.broadcast)) {
-      completeTLBI(state, t);
-      completed.push(t);
-    } else stillPending.push(t);
+    if (dsbCompletesTLBI(ev.dom, t.scope.broadcast)) completed.push(t);
+    else stillPending.push(t);
   }
+  // They complete at one moment: the `…L` forms first, so that they see the walk-cache entries
+  // the others remove as still held (they were, at the `…L` TLBI's issue).
+  for (const t of completed) if (t.scope.leafOnly) completeTLBI(state, t);
+  for (const t of completed) if (!t.scope.leafOnly) completeTLBI(state, t);
   cpu.pendingTlbis = stillPending;
   // With the issuer the only online CPU, its own walker is every walker there is (T2).
   const alone = state.onlineMask === 1 << cpu.slot;
@@ -144,14 +146,18 @@ export function couldRefillSince(
   issuedAt: number,
   sparesWalks: boolean,
 ): boolean {
-  const visible = cpu.slot === s.writer ? s.visibleLocallyAt : s.visibleAt;
-  let until = Math.min(visible - 1, state.now);
+  const own = cpu.slot === s.writer;
+  const visible = own ? s.visibleLocallyAt : s.visibleAt;
+  const fromRoot = latestRunning(cpu, Math.min(visible - 1, state.now)) >= issuedAt;
   const page = state.mem.pageOf(s.origin);
-  if (page !== undefined && !page.reachable) {
-    const throughHeldWalk = sparesWalks && (state.walkHoldersOf(page) & (1 << cpu.slot)) !== 0;
-    if (!throughHeldWalk) until = Math.min(until, rootPathClosesAt(state, page, cpu) - 1);
-  }
-  return latestRunning(cpu, until) >= issuedAt;
+  if (page === undefined || page.reachable) return fromRoot;
+  if (fromRoot && latestRunning(cpu, Math.min(rootPathClosesAt(state, page, cpu) - 1, state.now)) >= issuedAt)
+    return true;
+  // Through a walk-cache entry it still held at the issue (an `…L` form spares it): until the
+  // entry's own descriptor lost its value.
+  if (!sparesWalks || (state.walkHoldersOf(page) & (1 << cpu.slot)) === 0) return false;
+  const ownGone = s.byPath ? (own ? s.ownVisibleLocallyAt : s.ownVisibleAt) : visible;
+  return latestRunning(cpu, Math.min(ownGone - 1, state.now)) >= issuedAt;
 }
 
 /**
@@ -225,7 +231,7 @@ function dropWalkEntry(state: MachineState, s: StaleEntry, dropped: number, t: P
     leaf: (e) => {
       const filledSince = state.mem.pageOf(e.pa)?.writtenAt[(e.pa % state.geo.pageSize) / 8] ?? 0;
       if (e.af !== 1 || filledSince <= s.createdAt) return;
-      for (const left of retireLeaf(state, e, dropped, s.writer)) {
+      for (const left of retireLeaf(state, e, dropped, s.writer, true)) {
         if (t.scope.all || (left.spanVa < t.scope.to && t.scope.from < left.spanVa + left.span)) {
           state.stale.remove(left);
           continue;

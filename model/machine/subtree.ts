@@ -98,13 +98,23 @@ export function unlinkSubtree(
     );
     forEachLeaf(state.geo, state.mem, child, child.vaBase, child.vaBase, child.vaBase + span, limits, {
       leaf: (e) => {
-        if (e.af === 1) created.push(...retireLeaf(state, e, holders, writer));
+        if (e.af === 1) created.push(...retireLeaf(state, e, holders, writer, true));
       },
       table: (page, va) => {
         if (page === child || page.parent === null) return;
         const s = state.geo.entrySpan[page.parent.level] ?? 0;
         created.push(
-          retireWalk(state, page, va, s, page.parent.level, page.parent.pa + 8 * page.parentIndex, holders, writer),
+          retireWalk(
+            state,
+            page,
+            va,
+            s,
+            page.parent.level,
+            page.parent.pa + 8 * page.parentIndex,
+            holders,
+            writer,
+            true,
+          ),
         );
       },
     });
@@ -122,9 +132,16 @@ export function unlinkSubtree(
  * @param leaf - the entry
  * @param holders - CPUs that may hold it
  * @param writer - slot of the CPU whose store made it stale
+ * @param byPath - whether that store is above the leaf (an unlink), not to its own descriptor
  * @returns the stale entries
  */
-export function retireLeaf(state: MachineState, leaf: LeafEntry, holders: number, writer: number): StaleEntry[] {
+export function retireLeaf(
+  state: MachineState,
+  leaf: LeafEntry,
+  holders: number,
+  writer: number,
+  byPath = false,
+): StaleEntry[] {
   return tlbForms(leaf).map((form) => {
     const entry: StaleEntry = {
       kind: 'leaf',
@@ -139,6 +156,9 @@ export function retireLeaf(state: MachineState, leaf: LeafEntry, holders: number
       holders,
       visibleAt: Number.POSITIVE_INFINITY,
       visibleLocallyAt: Number.POSITIVE_INFINITY,
+      byPath,
+      ownVisibleAt: Number.POSITIVE_INFINITY,
+      ownVisibleLocallyAt: Number.POSITIVE_INFINITY,
     };
     state.stale.add(entry);
     markUnordered(state, entry, writer);
@@ -155,6 +175,7 @@ function retireWalk(
   origin: number,
   holders: number,
   writer: number,
+  byPath = false,
 ): StaleEntry {
   const entry: StaleEntry = {
     kind: 'walk',
@@ -169,6 +190,9 @@ function retireWalk(
     holders,
     visibleAt: Number.POSITIVE_INFINITY,
     visibleLocallyAt: Number.POSITIVE_INFINITY,
+    byPath,
+    ownVisibleAt: Number.POSITIVE_INFINITY,
+    ownVisibleLocallyAt: Number.POSITIVE_INFINITY,
   };
   state.stale.add(entry);
   table.walkHolders |= holders;

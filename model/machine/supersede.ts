@@ -62,10 +62,15 @@ export function orderSuperseding(state: MachineState, cpu: CpuState, all: boolea
     if (all) {
       s.visibleAt = Math.min(s.visibleAt, state.now);
       s.visibleLocallyAt = Math.min(s.visibleLocallyAt, state.now);
+      s.ownVisibleAt = Math.min(s.ownVisibleAt, state.now);
+      s.ownVisibleLocallyAt = Math.min(s.ownVisibleLocallyAt, state.now);
       if (s.holders === 0) state.stale.remove(s);
       continue;
     }
-    if (s.writer === cpu.slot) s.visibleLocallyAt = Math.min(s.visibleLocallyAt, state.now);
+    if (s.writer === cpu.slot) {
+      s.visibleLocallyAt = Math.min(s.visibleLocallyAt, state.now);
+      s.ownVisibleLocallyAt = Math.min(s.ownVisibleLocallyAt, state.now);
+    }
     still.push(s);
   }
   cpu.supersededBreaks = still;

@@ -36,4 +36,16 @@ export interface StaleEntry {
   visibleAt: number;
   /** Like `visibleAt`, for the writer's own walker: any DSB of the writer (SEMANTICS.md §1). */
   visibleLocallyAt: number;
+  /**
+   * Whether a store above the entry (the unlink of its table or an ancestor) made it stale, not a
+   * store to its own descriptor: a walk through a walk-cache entry below that store can still
+   * fill it until its own descriptor changes.
+   */
+  readonly byPath: boolean;
+  /**
+   * For `byPath` entries: when a later store to the entry's own descriptor, removing its value,
+   * became visible to other walkers / to its writer's own (infinity until then; supersede.ts).
+   */
+  ownVisibleAt: number;
+  ownVisibleLocallyAt: number;
 }
