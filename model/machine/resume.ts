@@ -64,8 +64,8 @@ function heldLeafConflict(state: MachineState, cpu: CpuState, s: StaleEntry): Wa
   const held = s.leaf;
   if (held === undefined) return undefined;
   let found: WalkerConflict | undefined;
-  forEachLeaf(state.geo, state.mem, state.root, 0, s.spanVa, s.spanVa + s.span, NO_LIMITS, {
-    leaf: (live) => {
+  const visitor = {
+    leaf: (live: LeafEntry): void => {
       if (found !== undefined || live.af !== 1) return;
       for (const form of tlbForms(live)) {
         const why: string | undefined = found === undefined ? conflictFor(held, form, cpu) : undefined;
@@ -78,6 +78,15 @@ function heldLeafConflict(state: MachineState, cpu: CpuState, s: StaleEntry): Wa
         };
       }
     },
+  };
+  forEachLeaf(state.geo, state.mem, state.root, 0, s.spanVa, s.spanVa + s.span, NO_LIMITS, visitor);
+  // And what it can walk through the walk-cache entries it holds to detached tables.
+  const bit = 1 << cpu.slot;
+  state.stale.forEachOverlapping(s.spanVa, s.spanVa + s.span, (w) => {
+    if (found !== undefined || w.kind !== 'walk' || (w.holders & bit) === 0) return;
+    const table = state.mem.pageOf(w.tablePa);
+    if (table === undefined || table.pa !== w.tablePa || table.reachable || Number.isNaN(table.vaBase)) return;
+    forEachLeaf(state.geo, state.mem, table, table.vaBase, s.spanVa, s.spanVa + s.span, limitsAbove(table), visitor);
   });
   return found ?? staleBesideStale(state, cpu, s);
 }

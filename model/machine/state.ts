@@ -187,9 +187,15 @@ export class MachineState {
    */
   holdersOfLive(page: TablePage, index: number, spanVa: number, span: number, leaf: boolean): number {
     let mask = this.observers(page);
-    if (!page.reachable) return mask;
-    const liveSince = Math.max(page.writtenAt[index] ?? 0, page.reachableSince);
+    // A parked CPU may hold it if it ran while the entry was live and it could reach it: from the
+    // root, or (a detached table) through a walk-cache entry it still holds.
+    const reach = page.reachable ? ~0 : this.walkHoldersOf(page);
+    if (reach === 0) return mask;
+    const liveSince = page.reachable
+      ? Math.max(page.writtenAt[index] ?? 0, page.reachableSince)
+      : (page.writtenAt[index] ?? 0);
     for (const cpu of this.slots) {
+      if ((reach & (1 << cpu.slot)) === 0) continue;
       if (cpu.status !== 'parked' || !cpu.snapshotValid || cpu.parkedAt <= liveSince) continue;
       const flushed = cpu.flushedSincePark.some(
         (r) => (leaf || !r.leafOnly) && r.from < spanVa + span && spanVa < r.to,
