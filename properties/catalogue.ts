@@ -9,6 +9,7 @@ import { linearMapComplete } from './boot/bootProperties.ts';
 import { noDamage } from './errors/errorsProperties.ts';
 import { permExact } from './perm/permProperties.ts';
 import { validRoundtrip } from './perm/validRoundtrip.ts';
+import { withDomainShrink } from '../shrinks/domainShrink.ts';
 import type { AnyProperty, PropertyDef } from './registry.ts';
 import { allPtes, preallocSuffices } from './repaint/repaintProperties.ts';
 import { atomicCallersLockless, hierarchicalPxn } from './split/kernelRuleProperties.ts';
@@ -32,5 +33,8 @@ const all: PropertyDef<never>[] = [
   inForceOnReturn,
 ] as unknown as PropertyDef<never>[];
 
-/** The catalogue. */
-export const PROPERTIES: readonly AnyProperty[] = all;
+/**
+ * The catalogue. Every input arbitrary shrinks, after its own shrinker, by the domain shrinker
+ * (shrinks/domainShrink.ts: fewer operations, CPUs, preemptions; saved values shrink again).
+ */
+export const PROPERTIES: readonly AnyProperty[] = all.map((p) => ({ ...p, arb: withDomainShrink(p.arb) }));

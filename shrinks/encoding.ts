@@ -1,33 +1,15 @@
 /**
  * The value language of the corpus: a property input as plain JSON. Bigints become
- * `{"$bigint": "0x…"}`, kernel commands `{"$command": …}` (their `toData()`), fast-check's command
- * sequences `{"$commands": […]}`. Values, not seeds: a seed and path go stale as soon as a
+ * `{"$bigint": "0x…"}`, kernel commands `{"$command": …}` (their `toData()`), command sequences
+ * `{"$commands": […]}` (decoded as a `CommandList`, so that a saved sequence run again encodes back
+ * the same). Values, not seeds: a seed and path go stale as soon as a
  * generator changes, a value keeps meaning the same case.
  *
  * Layer: shrinks.
  */
 import { commandFromData } from '../properties/commands/commands.ts';
-import type { CommandData } from '../properties/commands/systemModel.ts';
-
-/**
- * A decoded `{"$commands": […]}`: an iterable of commands, as fast-check's own command sequences
- * are, and not an array — so that a saved sequence, run again (a corpus example that fails, a
- * replay), encodes back to `{"$commands": …}` and not to a plain list its schema refuses.
- */
-export class SavedCommands<C = unknown> implements Iterable<C> {
-  /** @param commands - the commands, in order */
-  constructor(readonly commands: readonly C[]) {}
-
-  /** @returns the commands, in order */
-  [Symbol.iterator](): Iterator<C> {
-    return this.commands[Symbol.iterator]();
-  }
-
-  /** @returns the commands as fast-check prints a command sequence */
-  toString(): string {
-    return this.commands.map(String).join(',');
-  }
-}
+import { CommandList } from '../properties/commands/commandList.ts';
+import type { CommandData, KernelCommand } from '../properties/commands/systemModel.ts';
 
 /**
  * Encodes a property input as JSON-able data.
@@ -65,7 +47,7 @@ export function decodeValue(d: unknown): unknown {
     const big = o['$bigint'];
     if (typeof big === 'string') return big.startsWith('-') ? -BigInt(big.slice(1)) : BigInt(big);
     if ('$command' in o) return commandFromData(decodeValue(o['$command']) as CommandData);
-    if (Array.isArray(o['$commands'])) return new SavedCommands(o['$commands'].map(decodeValue));
+    if (Array.isArray(o['$commands'])) return new CommandList(o['$commands'].map(decodeValue) as KernelCommand[]);
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeValue(x)]));
   }
   return d;

@@ -9,7 +9,8 @@ import { MUTANTS } from '../impl/mutants/catalogue.ts';
 import { PROPERTIES } from '../properties/catalogue.ts';
 import { verifyProperty } from '../properties/verify.ts';
 import { runCase } from './corpusReplay.ts';
-import { decodeValue, encodeValue, SavedCommands } from './encoding.ts';
+import { CommandList } from '../properties/commands/commandList.ts';
+import { decodeValue, encodeValue } from './encoding.ts';
 import { corpusCases } from './examples.ts';
 import { INPUT_SCHEMAS } from './inputSchemas.ts';
 import { CORPUS_DIR, loadCorpus } from './store.ts';
@@ -79,6 +80,6 @@ describe('saved values encode back to what their schema takes', () => {
     expect(encodeValue(value)).toEqual(entry.input);
     expect(INPUT_SCHEMAS[entry.property]?.safeParse(encodeValue(value)).success).toBe(true);
     const steps = (value as { steps?: unknown }).steps;
-    if (steps !== undefined && !Array.isArray(steps)) expect(steps).toBeInstanceOf(SavedCommands);
+    if (steps !== undefined && !Array.isArray(steps)) expect(steps).toBeInstanceOf(CommandList);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The command arbitrary: sequences of kernel commands for fast-check's model-based runner
- * (`fc.commands` + `fc.modelRun`), with its command-aware shrinker and `replayPath`.
+ * (`fc.modelRun`), drawn as `fc.commands` draws them and shrunk without running them
+ * (commandList.ts).
  *
  * Layer: properties/commands.
  */
@@ -16,7 +17,8 @@ import { SetMemoryCommand } from './SetMemoryCommand.ts';
 import { SetMemoryValidCommand } from './SetMemoryValidCommand.ts';
 import { SplitCommand } from './SplitCommand.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
-import type { CommandData, KernelCommand, SystemModel } from './systemModel.ts';
+import { commandListArb } from './commandList.ts';
+import type { CommandData, KernelCommand } from './systemModel.ts';
 import { systemModelOf } from './systemModel.ts';
 
 const cpu = fc.nat({ max: 3 });
@@ -84,14 +86,16 @@ export function runCommandData(run: JudgedRun, data: readonly CommandData[]): vo
   }
 }
 
-/** Sequences of up to six commands; one in four runs two operations interleaved. */
-export const commandsArb = fc.commands<SystemModel, JudgedRun>(
-  [
-    opDataArb.map(commandFromData),
-    opDataArb.map(commandFromData),
-    opDataArb.map(commandFromData),
-    pairDataArb.map(commandFromData),
-  ],
-  { maxCommands: 6 },
-  // fast-check types the commands by its base interface; every one here is a KernelCommand.
-) as fc.Arbitrary<Iterable<KernelCommand>>;
+/** The command arbitraries, drawn from with equal weight: one in four runs two operations interleaved. */
+export const COMMAND_ARBS: readonly fc.Arbitrary<KernelCommand>[] = [
+  opDataArb.map(commandFromData),
+  opDataArb.map(commandFromData),
+  opDataArb.map(commandFromData),
+  pairDataArb.map(commandFromData),
+];
+
+/**
+ * Sequences of up to six commands. The same draws as `fc.commands(COMMAND_ARBS, { maxCommands: 6 })`,
+ * shrunk without running them, so that a seed and path replay (commandList.ts).
+ */
+export const commandsArb: fc.Arbitrary<Iterable<KernelCommand>> = commandListArb(COMMAND_ARBS, 6);
