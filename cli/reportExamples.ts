@@ -14,6 +14,7 @@ import { MUTANTS } from '../impl/mutants/catalogue.ts';
 import { analyseFailure } from '../reports/analyse.ts';
 import type { FailureAnalysis } from '../reports/analyse.ts';
 import type { ReportInput } from '../reports/input.ts';
+import { htmlReport } from '../reports/htmlReport.ts';
 import { textReport } from '../reports/textReport.ts';
 import { entryProperty, replayEntry } from '../shrinks/corpusReplay.ts';
 import { readEntry } from '../shrinks/store.ts';
@@ -92,7 +93,12 @@ export function exampleInput(e: ReportExample): ReportInput {
 /** The files of an example and their contents. */
 export function renderExample(e: ReportExample): { file: string; text: string }[] {
   const a: FailureAnalysis = analyseFailure(exampleInput(e));
-  return [{ file: join(e.dir, `${e.mutant}.txt`), text: textReport(a) + '\n' }];
+  return [
+    { file: join(e.dir, `${e.mutant}.txt`), text: textReport(a) + '\n' },
+    ...(e.html
+      ? [{ file: join(e.dir, `${e.mutant}.html`), text: htmlReport([a], { title: `bbm-verify: ${e.mutant}` }) }]
+      : []),
+  ];
 }
 
 /** Writes every example (copying the cases from the corpus first with `--from-corpus`). */

@@ -68,6 +68,7 @@ export const VERIFY_VERB: VerbSpec = {
     },
     { name: 'json', value: 'FILE', help: 'write the JSON summary (cli/README.md)' },
     { name: 'junit', value: 'FILE', help: 'write a JUnit XML report' },
+    { name: 'html', value: 'FILE', help: 'write the failures as one self-contained HTML report (reports/README.md)' },
   ],
   exits: [
     '0  every property holds',

@@ -24,7 +24,11 @@ import { formatOutcome } from './verifyReport.ts';
 import { runPlan } from './verifyRunner.ts';
 import type { LoadProblem } from './verifyRunner.ts';
 import { reportFile, summaryLine, writeReports } from './verifySummary.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { analyseFailure } from '../reports/analyse.ts';
 import { ansi, plain, wantsColour } from '../reports/colour.ts';
+import { htmlReport } from '../reports/htmlReport.ts';
 
 /** How many times each property's CI budget `verify` runs by default. */
 const VERIFY_BUDGET = 3;
@@ -61,6 +65,7 @@ interface Flags {
   readonly timeMs?: number;
   readonly json?: string;
   readonly junit?: string;
+  readonly html?: string;
 }
 
 function checkFlags(args: readonly string[]): Flags | string {
@@ -115,6 +120,7 @@ function checkFlags(args: readonly string[]): Flags | string {
     ...(timeMs === undefined ? {} : { timeMs }),
     ...(str('json') === undefined ? {} : { json: reportFile(str('json') ?? '', '--json') }),
     ...(str('junit') === undefined ? {} : { junit: reportFile(str('junit') ?? '', '--junit') }),
+    ...(str('html') === undefined ? {} : { html: reportFile(str('html') ?? '', '--html') }),
   };
 }
 
@@ -204,6 +210,7 @@ export async function runVerify(
     ms: Date.now() - t0,
     sut: req.sut,
   });
+  if (flags.html !== undefined) reports.push(writeHtml(flags.html, rows, seeds));
   for (const f of reports) out(`wrote ${f}`);
   const verdict = exitOf(rows, n);
   return {
@@ -234,6 +241,35 @@ export function exitOf(rows: readonly Row[], narrowing = ''): { code: number; er
       error: `nothing checked: no selected property has a configuration with${narrowing.replace(/^,/, '')}`,
     };
   return { code: 0 };
+}
+
+/**
+ * Writes the HTML report of a run's failures (a page saying that every property held when none
+ * failed; a failure without a report — a timeout, a crash — is listed with its text).
+ * @param file - where
+ * @param rows - the run's rows
+ * @param seeds - the seeds
+ * @returns the file
+ * @throws UsageError when it cannot be written
+ */
+function writeHtml(file: string, rows: readonly Row[], seeds: readonly number[]): string {
+  const failed = rows.filter((r) => r.status === 'fail' || r.status === 'error');
+  const analyses = failed.flatMap((r) => (r.report === undefined ? [] : [analyseFailure(r.report)]));
+  const others = failed
+    .filter((r) => r.report === undefined)
+    .map((r) => ({ title: `${r.property} (seed ${r.seed})`, text: [r.message ?? '', r.replay ?? ''].join('\n') }));
+  const html = htmlReport(analyses, {
+    title: `bbm-verify: ${summaryLine(rows, seeds.length > 1 ? seeds : undefined)}`,
+    summary: summaryLine(rows, seeds.length > 1 ? seeds : undefined),
+    others,
+  });
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, html);
+  } catch (e) {
+    throw new UsageError(`verify: cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return file;
 }
 
 function describeNarrowingShort(n: Narrowing): string {
