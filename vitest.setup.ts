@@ -25,3 +25,7 @@ fc.configureGlobal({
   // Every failure report then carries the seed and the path to replay it.
   verbose: fc.VerbosityLevel.Verbose,
 });
+
+// `bbm-verify verify` run in-process by the CLI tests prints no progress lines into the test log
+// (cli/progress.ts); the progress test sets its own mode.
+process.env['BBM_PROGRESS'] ??= 'off';

@@ -59,6 +59,8 @@ export async function runCli(
         return await (await import('./verify.ts')).runVerify(rest, print);
       case 'replay':
         return await (await import('./replay.ts')).runReplay(rest);
+      case 'merge-summaries':
+        return (await import('./mergeSummaries.ts')).runMergeSummaries(rest);
       case 'mutants':
         return await (await import('./mutants.ts')).runMutants(rest);
       case 'corpus':

@@ -69,12 +69,45 @@ export const VERIFY_VERB: VerbSpec = {
     { name: 'json', value: 'FILE', help: 'write the JSON summary (cli/README.md)' },
     { name: 'junit', value: 'FILE', help: 'write a JUnit XML report' },
     { name: 'html', value: 'FILE', help: 'write the failures as one self-contained HTML report (reports/README.md)' },
+    {
+      name: 'progress',
+      value: 'MODE',
+      help: 'auto (a bar on a terminal, a line every 10 s otherwise), bar, plain or off; on stderr',
+      env: 'BBM_PROGRESS',
+    },
+    {
+      name: 'shard',
+      value: 'I/N',
+      help: 'run shard I of N: properties × seeds dealt round-robin (N shards = one run)',
+      env: 'BBM_SHARD',
+    },
   ],
   exits: [
     '0  every property holds',
     '1  a finding: a counterexample, or a SUT that hangs, exits or crashes',
     '2  bad usage or input (flags, environment, the SUT module, a --path that replays nothing)',
     '3  an internal error of the suite',
+  ],
+};
+
+/** `bbm-verify merge-summaries`. */
+export const MERGE_VERB: VerbSpec = {
+  name: 'merge-summaries',
+  positionals: 'FILE...',
+  maxPositionals: Number.MAX_SAFE_INTEGER,
+  brief: 'merge the JSON summaries of the shards of one verify run',
+  summary:
+    'Merge the JSON summaries of the N shards of one run (verify --shard I/N --json FILE) into the summary\n' +
+    'of the whole run, in its order; print its closing line and exit as the whole run would.',
+  options: [
+    { name: 'json', value: 'FILE', help: 'write the merged JSON summary (reports/README.md)' },
+    { name: 'junit', value: 'FILE', help: 'write a JUnit XML report of the merged run' },
+  ],
+  exits: [
+    '0  every property holds',
+    '1  a finding in some shard',
+    '2  bad input: a file that is not a summary, shards of different runs, a shard missing or given twice',
+    '3  an internal error of the suite in some shard',
   ],
 };
 
@@ -235,6 +268,7 @@ export const VERBS: readonly VerbSpec[] = [
   CHECK_TRACE_VERB,
   VERIFY_VERB,
   REPLAY_VERB,
+  MERGE_VERB,
   MUTANTS_VERB,
   CORPUS_VERB,
   SCENARIOS_VERB,

@@ -15,6 +15,9 @@ import type { GranuleName, Variant } from '../impl/index.ts';
 import type { Narrowing } from '../properties/verify.ts';
 import type { CommandResult } from './checkTrace.ts';
 import { parseVerb, verbHelp } from './options.ts';
+import { makeProgress, progressMode } from './progress.ts';
+import type { ProgressMode } from './progress.ts';
+import { parseShard } from './shard.ts';
 import { UsageError } from './usage.ts';
 import { durationMs, existingFile, positiveInt, seedValue, wordList } from './values.ts';
 import { RUN_TIMEOUT, VERIFY_SEED, VERIFY_VERB } from './verbs.ts';
@@ -66,6 +69,7 @@ interface Flags {
   readonly json?: string;
   readonly junit?: string;
   readonly html?: string;
+  readonly progress: ProgressMode;
 }
 
 function checkFlags(args: readonly string[]): Flags | string {
@@ -84,6 +88,7 @@ function checkFlags(args: readonly string[]): Flags | string {
   const nSeeds = str('seeds') === undefined ? 1 : positiveInt(str('seeds') ?? '', what('seeds'));
   const granules = v['granule'] === undefined ? undefined : wordList(list('granule'), GRANULES, what('granule'));
   const variants = v['variant'] === undefined ? undefined : wordList(list('variant'), VARIANTS, what('variant'));
+  const shard = str('shard') === undefined ? undefined : parseShard(str('shard') ?? '', what('shard'));
   const path = str('path');
   if (path !== undefined) {
     if (!/^\d+(?::\d+)*$/.test(path))
@@ -92,6 +97,7 @@ function checkFlags(args: readonly string[]): Flags | string {
       );
     if (only.length !== 1) throw new UsageError('verify: --path replays one property: give it with --only ID');
     if (nSeeds !== 1) throw new UsageError('verify: --path replays one seed: drop --seeds');
+    if (shard !== undefined) throw new UsageError('verify: --path replays one input: drop --shard');
   }
   const narrowing: Narrowing = {
     ...(granules === undefined ? {} : { granules }),
@@ -109,6 +115,7 @@ function checkFlags(args: readonly string[]): Flags | string {
       ...(v['no-corpus'] === true ? { noCorpus: true } : {}),
       narrowing,
       from: 0,
+      ...(shard === undefined ? {} : { shard }),
     },
     ctx: {
       ...(sut === undefined ? {} : { sut }),
@@ -117,6 +124,7 @@ function checkFlags(args: readonly string[]): Flags | string {
       ...(str('time') === undefined ? {} : { time: str('time') ?? '' }),
     },
     runTimeoutMs,
+    progress: str('progress') === undefined ? 'auto' : progressMode(str('progress') ?? '', what('progress')),
     ...(timeMs === undefined ? {} : { timeMs }),
     ...(str('json') === undefined ? {} : { json: reportFile(str('json') ?? '', '--json') }),
     ...(str('junit') === undefined ? {} : { junit: reportFile(str('junit') ?? '', '--junit') }),
@@ -148,9 +156,10 @@ export async function runVerify(
   if (typeof flags === 'string') return { stdout: [flags], stderr: [], code: 0 };
   const stdout: string[] = [];
   const stderr: string[] = [];
+  const progress = makeProgress(flags.progress);
   const out = (line: string): void => {
     stdout.push(line);
-    print(line);
+    progress.print(line, print);
   };
   const { req, ctx } = flags;
   const paint = wantsColour(process.stdout) ? ansi : plain;
@@ -163,7 +172,6 @@ export async function runVerify(
   if (req.narrowing.variants !== undefined) env['BBM_VARIANTS'] = req.narrowing.variants.join(',');
   const rows: Row[] = [];
   let jobs: readonly Job[] = [];
-  let perSeed = 1;
   let started = Date.now();
   const t0 = Date.now();
   const problem = await runPlan(
@@ -173,26 +181,37 @@ export async function runVerify(
     {
       plan: (js) => {
         jobs = js;
-        perSeed = Math.max(1, js.length / seeds.length);
+        const label = (j: Job | undefined): string => (j === undefined ? '' : `${j.property} (seed ${j.seed})`);
+        progress.start(js.length, label(js[0]));
+        const properties = new Set(js.map((j) => j.property)).size;
+        const shard =
+          req.shard === undefined
+            ? ''
+            : `, shard ${req.shard.index}/${req.shard.count} (${js.length} job${js.length === 1 ? '' : 's'})`;
         out(
-          `bbm-verify: ${perSeed} properties against ${req.sut ?? 'the bundled port (impl/)'}, ` +
-            `${seeds.length === 1 ? `seed ${seeds[0] ?? ''}` : `${seeds.length} seeds from ${seeds[0] ?? ''}`}${n}`,
+          `bbm-verify: ${properties} properties against ${req.sut ?? 'the bundled port (impl/)'}, ` +
+            `${seeds.length === 1 ? `seed ${seeds[0] ?? ''}` : `${seeds.length} seeds from ${seeds[0] ?? ''}`}${n}${shard}`,
         );
       },
       outcome: (i, outcome) => {
         const job = jobs[i];
         if (job === undefined) return;
-        if (seeds.length > 1 && i % perSeed === 0) out(`seed ${job.seed} (${i / perSeed + 1}/${seeds.length})`);
+        if (seeds.length > 1 && jobs[i - 1]?.seed !== job.seed)
+          out(`seed ${job.seed} (${seeds.indexOf(job.seed) + 1}/${seeds.length})`);
         const { lines, row } = formatOutcome(job, outcome, Date.now() - started, ctx, paint);
         started = Date.now();
         rows.push(row);
+        progress.done(
+          row.status === 'fail' || row.status === 'error',
+          jobs[i + 1] === undefined ? '' : `${jobs[i + 1]?.property ?? ''} (seed ${jobs[i + 1]?.seed ?? ''})`,
+        );
         for (const l of lines) out(l);
-        if (seeds.length > 1 && i % perSeed === perSeed - 1)
+        if (seeds.length > 1 && jobs[i + 1]?.seed !== job.seed)
           out(`seed ${job.seed}: ${summaryLine(rows.filter((r) => r.seed === job.seed))}`);
       },
       output: (line) => stderr.push(`sut: ${line}`),
     },
-  );
+  ).finally(() => progress.stop());
   if (problem !== undefined) {
     const { line, code } = loadProblemLine(req.sut ?? 'impl/', problem);
     if (code === 1) {
@@ -209,6 +228,7 @@ export async function runVerify(
     seeds,
     ms: Date.now() - t0,
     sut: req.sut,
+    ...(req.shard === undefined ? {} : { shard: req.shard }),
   });
   if (flags.html !== undefined) reports.push(writeHtml(flags.html, rows, seeds));
   for (const f of reports) out(`wrote ${f}`);

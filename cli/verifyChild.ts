@@ -26,6 +26,7 @@ import { verifyProperty } from '../properties/verify.ts';
 import { encodeReportInput } from '../reports/inputCodec.ts';
 import { runCase } from '../shrinks/corpusReplay.ts';
 import { reportInputOf } from './failureReport.ts';
+import { shardJobs } from './shard.ts';
 import type { ChildMessage, Job, Request, WireResult } from './verifyProtocol.ts';
 import { MESSAGE_FD } from './verifyProtocol.ts';
 
@@ -75,7 +76,8 @@ function announced(sut: SutFactory, job: () => number): SutFactory {
 }
 
 /**
- * The jobs of a request: every selected property (catalogue order) at every seed.
+ * The jobs of a request: every selected property (catalogue order) at every seed, or the request's
+ * shard of them (cli/shard.ts).
  * @param req - the request
  * @returns the jobs, or the message naming an unknown property
  */
@@ -83,7 +85,7 @@ function jobsOf(req: Request): Job[] | string {
   const unknown = req.only.find((id) => !PROPERTIES.some((p) => p.id === id));
   if (unknown !== undefined) return `verify: no property ${JSON.stringify(unknown)} (see properties/README.md)`;
   const selected = PROPERTIES.filter((p) => req.only.length === 0 || req.only.includes(p.id));
-  return req.seeds.flatMap((seed) =>
+  const all = req.seeds.flatMap((seed) =>
     selected.map((p) => ({
       property: p.id,
       seed,
@@ -92,6 +94,7 @@ function jobsOf(req: Request): Job[] | string {
       ...(req.path === undefined ? {} : { path: req.path }),
     })),
   );
+  return shardJobs(all, req.shard);
 }
 
 /**

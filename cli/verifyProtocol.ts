@@ -7,6 +7,7 @@
  * Layer: cli.
  */
 import type { Narrowing, PropertyStatus } from '../properties/verify.ts';
+import type { Shard } from './shard.ts';
 
 /** One property at one seed. */
 export interface Job {
@@ -40,6 +41,8 @@ export interface Request {
    * one property in `only`, run once, never shrunk; its primitive trace written to `trace`.
    */
   readonly replay?: { readonly input: unknown; readonly trace?: string };
+  /** Only this shard of the jobs (cli/shard.ts). */
+  readonly shard?: Shard;
 }
 
 /** A property result as it crosses the process boundary (the counterexample as corpus data). */

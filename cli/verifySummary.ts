@@ -10,6 +10,8 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from './usage.ts';
+import { ruleOf } from '../reports/rules.ts';
+import type { Shard } from './shard.ts';
 import type { Row } from './verifyReport.ts';
 
 /**
@@ -56,6 +58,8 @@ export interface RunInfo {
   readonly seeds: readonly number[];
   readonly ms: number;
   readonly sut: string | undefined;
+  /** The shard this run is (`--shard I/N`), when it is one. */
+  readonly shard?: Shard;
 }
 
 /**
@@ -70,7 +74,9 @@ export function jsonSummary(rows: readonly Row[], info: RunInfo): unknown {
     format: 'bbm-verify-summary/1',
     sut: info.sut ?? 'port',
     seeds: info.seeds,
+    ...(info.shard === undefined ? {} : { shard: info.shard }),
     ms: Math.round(info.ms),
+    runs: rows.reduce((a, r) => a + r.runs, 0),
     totals: { pass: n('pass'), fail: n('fail'), skip: n('skip'), noInput: n('no-input'), error: n('error') },
     results: rows.map((r) => ({
       property: r.property,
@@ -91,7 +97,20 @@ export function jsonSummary(rows: readonly Row[], info: RunInfo): unknown {
         replay: r.replay ?? '',
         ...(r.replayCase === undefined ? {} : { replayCase: r.replayCase }),
         ...(r.exampleFile === undefined ? {} : { corpusEntry: r.exampleFile }),
+        replays: r.report?.failure.replays ?? [
+          ...(r.replay === undefined ? [] : [{ how: 'by seed and path', command: r.replay }]),
+          ...(r.replayCase === undefined || r.replayCase === r.replay
+            ? []
+            : [{ how: 'by value', command: r.replayCase }]),
+        ],
         summary: (r.message ?? '').split('\n')[0] ?? '',
+        ...(r.report === undefined
+          ? {}
+          : {
+              verdict: r.report.violation?.code ?? 'claim',
+              rule: ruleOf(r.report.violation?.code, r.property, r.report.failure.invariants, r.report.failure.claim)
+                .rule,
+            }),
         ...(r.counterexample === undefined ? {} : { input: r.counterexample }),
       })),
   };
