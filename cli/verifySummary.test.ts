@@ -42,6 +42,7 @@ describe('verify summary', () => {
       sut: 'port',
       seeds: [1, 2],
       ms: 3030,
+      runs: 63,
       totals: { pass: 1, fail: 1, skip: 1, noInput: 0, error: 1 },
       results: [
         { property: 'split.blocks-kept', seed: 1, status: 'pass', runs: 60, ms: 812 },
@@ -55,6 +56,7 @@ describe('verify summary', () => {
           seed: 1,
           path: '2:0',
           replay: rows[1]?.replay,
+          replays: [{ how: 'by seed and path', command: rows[1]?.replay }],
           summary: '! bbm-unclean at event 4 (line 5): <a & b>',
           input: { $bigint: '0x10' },
         },
