@@ -11,7 +11,15 @@
  *
  * Layer: cli.
  */
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { analyseFailure } from '../reports/analyse.ts';
+import type { Paint } from '../reports/colour.ts';
+import { ansi, plain, wantsColour } from '../reports/colour.ts';
+import { htmlReport } from '../reports/htmlReport.ts';
+import type { ReportInput } from '../reports/input.ts';
+import { decodeReportInput } from '../reports/inputCodec.ts';
+import { textReport } from '../reports/textReport.ts';
 import { MUTANTS } from '../impl/mutants/catalogue.ts';
 import type { CorpusEntry } from '../shrinks/store.ts';
 import { CorpusError, readEntry } from '../shrinks/store.ts';
@@ -24,6 +32,29 @@ import type { Request } from './verifyProtocol.ts';
 import type { Outcome } from './verifyRunner.ts';
 import { runPlan } from './verifyRunner.ts';
 import { shellWord } from './verifyReport.ts';
+import { reportFile } from './verifySummary.ts';
+
+/**
+ * A child's encoded report input with this replay's own command.
+ * @param encoded - the encoded input, if the child sent one
+ * @param file - the case file
+ * @returns the input, or undefined
+ */
+function withReplay(encoded: string | undefined, file: string): ReportInput | undefined {
+  if (encoded === undefined) return undefined;
+  try {
+    const input = decodeReportInput(encoded);
+    return {
+      ...input,
+      failure: {
+        ...input.failure,
+        replays: [{ how: 'by value', command: `npx bbm-verify replay ${shellWord(file)}` }],
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
 
 /** The SUT of a replay, as the child takes it. */
 type ReplaySut = { readonly sut?: string; readonly mutant?: string; readonly name: string };
@@ -51,9 +82,23 @@ function replaySut(given: string | undefined, entry: CorpusEntry, file: string):
   return { sut: existingFile(path, what), name: path };
 }
 
-/** The lines of an outcome: the same failure text `verify` prints, without timings. */
-function outcomeLines(property: string, o: Outcome, trace: string | undefined): { lines: string[]; code: number } {
-  const indent = (t: string): string[] => t.split('\n').map((l) => `      ${l}`);
+/** What a replay knows besides the outcome: its file (for the report's replay line) and colour. */
+interface ReplayView {
+  readonly file: string;
+  readonly paint: Paint;
+}
+
+/**
+ * The lines of an outcome: the failure's first line and the failure report (reports/README.md),
+ * or the failure text as `verify` prints it when no report could be built; never a timing.
+ */
+function outcomeLines(
+  property: string,
+  o: Outcome,
+  trace: string | undefined,
+  view: ReplayView,
+): { lines: string[]; code: number; report?: ReportInput } {
+  const indent = (t: string): string[] => t.split('\n').map((l) => (l === '' ? '' : `      ${l}`));
   switch (o.kind) {
     case 'result': {
       const r = o.result;
@@ -63,7 +108,22 @@ function outcomeLines(property: string, o: Outcome, trace: string | undefined): 
           : r.traceFile === undefined
             ? [`      (no trace: the check made no judged run)`]
             : [`      trace: ${trace} (npx bbm-verify check-trace ${shellWord(trace)})`];
-      if (r.status === 'fail') return { lines: [`FAIL  ${property}`, ...indent(r.failure ?? ''), ...written], code: 1 };
+      if (r.status === 'fail') {
+        const report = withReplay(r.report, view.file);
+        if (report !== undefined)
+          return {
+            lines: [
+              `FAIL  ${property}`,
+              ...indent((r.failure ?? '').split('\n')[0] ?? ''),
+              '',
+              ...indent(textReport(analyseFailure(report), view.paint)),
+              ...written,
+            ],
+            code: 1,
+            report,
+          };
+        return { lines: [`FAIL  ${property}`, ...indent(r.failure ?? ''), ...written], code: 1 };
+      }
       return { lines: [`pass  ${property}`, ...written], code: 0 };
     }
     case 'timeout':
@@ -114,6 +174,7 @@ export async function runReplay(args: readonly string[]): Promise<CommandResult>
   if (trace !== undefined && !trace.endsWith('.jsonl'))
     throw new UsageError(`replay: --trace takes a .jsonl file name, got ${JSON.stringify(trace)}`);
   const runTimeoutMs = durationMs(str('run-timeout') ?? RUN_TIMEOUT, 'replay: --run-timeout');
+  const html = str('html') === undefined ? undefined : reportFile(str('html') ?? '', '--html');
   const req: Request = {
     ...(sut.sut === undefined ? {} : { sut: sut.sut }),
     ...(sut.mutant === undefined ? {} : { mutant: sut.mutant }),
@@ -131,11 +192,11 @@ export async function runReplay(args: readonly string[]): Promise<CommandResult>
     `bbm-verify: replay ${file}: ${entry.property} on ${sut.name} (found on ${entry.sut} at seed ${entry.found.seed}${entry.found.path === '' ? '' : `, path ${entry.found.path}`}; recorded: ${entry.expect})`,
   ];
   const stderr: string[] = [];
-  let result: { lines: string[]; code: number } | undefined;
+  let result: { lines: string[]; code: number; report?: ReportInput } | undefined;
   const problem = await runPlan(req, { runTimeoutMs }, env, {
     plan: () => {},
     outcome: (_i, o) => {
-      result = outcomeLines(entry.property, o, trace);
+      result = outcomeLines(entry.property, o, trace, { file, paint: wantsColour(process.stdout) ? ansi : plain });
     },
     output: (line) => stderr.push(`sut: ${line}`),
   });
@@ -163,5 +224,22 @@ export async function runReplay(args: readonly string[]): Promise<CommandResult>
           : [
               `CHANGED: the case ${outcome}; it was saved as one that must ${entry.expect === 'fail' ? 'fail' : 'hold'}`,
             ];
-  return { stdout: [...stdout, ...result.lines, ...verdict], stderr, code: result.code };
+  const wrote: string[] = [];
+  if (html !== undefined) {
+    const report = result.report;
+    const page = htmlReport(report === undefined ? [] : [analyseFailure(report)], {
+      title: `bbm-verify replay ${file}`,
+      summary: `replay ${file}: ${result.code === 1 ? 'fails' : 'holds'}`,
+      others:
+        result.code === 1 && report === undefined ? [{ title: entry.property, text: result.lines.join('\n') }] : [],
+    });
+    try {
+      mkdirSync(dirname(html), { recursive: true });
+      writeFileSync(html, page);
+    } catch (e) {
+      throw new UsageError(`replay: cannot write ${html}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    wrote.push(`wrote ${html}`);
+  }
+  return { stdout: [...stdout, ...result.lines, ...verdict, ...wrote], stderr, code: result.code };
 }

@@ -237,6 +237,7 @@ export const REPLAY_VERB: VerbSpec = {
   options: [
     { name: 'sut', value: 'PATH', help: 'replay against this implementation: a module, port or mutant:<id>' },
     { name: 'trace', value: 'OUT.jsonl', help: "write the case's primitive trace (bbm-trace/1) for check-trace" },
+    { name: 'html', value: 'FILE', help: 'write the failure report as one self-contained HTML file' },
     {
       name: 'run-timeout',
       value: 'DURATION',

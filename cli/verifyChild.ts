@@ -144,21 +144,31 @@ function writeTrace(file: string, text: string): void {
  * @param replay - the encoded input and where to write its trace
  * @param sut - the SUT
  * @param seed - the seed it was found at (reported back unchanged)
- * @returns the result
+ * @param sutName - how the report names the SUT
+ * @returns the result (with its report input when it fails with a judged run)
  */
 async function replayCase(
   p: AnyProperty,
   replay: NonNullable<Request['replay']>,
   sut: SutFactory,
   seed: number,
+  sutName: string,
 ): Promise<WireResult> {
   const t0 = performance.now();
   const r = runCase(p, decodeValue(replay.input), sut);
   if (replay.trace !== undefined && r.run !== undefined) writeTrace(replay.trace, r.run.trace());
   const base = { id: p.id, runs: 1, ms: performance.now() - t0, seed };
   const trace = replay.trace !== undefined && r.run !== undefined ? { traceFile: replay.trace } : {};
-  return r.failed ? { ...base, status: 'fail', failure: r.report, ...trace } : { ...base, status: 'pass', ...trace };
+  if (!r.failed) return { ...base, status: 'pass', ...trace };
+  const report =
+    r.run === undefined
+      ? undefined
+      : encodeReportInput(reportInputOf({ property: p, sut: sutName, message: r.report, seed, replays: [] }, r.run));
+  return { ...base, status: 'fail', failure: r.report, ...trace, ...(report === undefined ? {} : { report }) };
 }
+
+/** How a report names the request's SUT: `port`, `mutant:<id>` or the module path. */
+const sutLabel = (req: Request): string => (req.mutant !== undefined ? `mutant:${req.mutant}` : (req.sut ?? 'port'));
 
 async function main(): Promise<void> {
   const req = JSON.parse(process.argv[2] ?? '{}') as Request;
@@ -201,7 +211,7 @@ async function main(): Promise<void> {
     send({ t: 'start', job: i });
     try {
       if (req.replay !== undefined) {
-        send({ t: 'result', job: i, result: await replayCase(p, req.replay, judged, job.seed) });
+        send({ t: 'result', job: i, result: await replayCase(p, req.replay, judged, job.seed, sutLabel(req)) });
         continue;
       }
       // The corpus values of the property run first (shrinks/examples.ts), unless --no-corpus.

@@ -34,9 +34,8 @@ describe('verify --html', () => {
       '6. Rule broken',
     ])
       expect(text).toContain(heading);
-    expect(text).toMatch(
-      /replay \(by seed and path\) {2}npx bbm-verify verify --only bbm\.model-clean --seed 20261125 --path \S+ --sut impl\/mutants\/split-pmd-no-dsb\.ts/,
-    );
+    // By value always (the case saved when it failed); by seed and path too when the failing input was generated.
+    expect(text).toMatch(/replay \(by value\) +npx bbm-verify replay \S+bbm\.model-clean\.case\.json/);
     expect(text).not.toContain('\u001b[');
     expect(r.stdout).toContain(`wrote ${file}`);
     const html = readFileSync(file, 'utf8');
@@ -46,5 +45,20 @@ describe('verify --html', () => {
       /<tr class="failing" id="failing-event"><td class="n">! \d+<\/td><td class="ev">cpu0 {2}write {2}pmd\[/,
     );
     expect(html).not.toMatch(/<(?:script|link)\b|src="http/);
+  }, 120_000);
+
+  it('replay --html: the saved case’s report, the same twice', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bbm-html-')), 'replay.html');
+    const args = ['replay', 'docs/examples/flush-one-page-short.case.json', '--html', file];
+    const [a, b] = [await runCli(args, Readable.from([])), await runCli(args, Readable.from([]))];
+    expect(a.code).toBe(1);
+    expect(a.stdout).toEqual(b.stdout);
+    expect(a.stdout.join('\n')).toContain(
+      'replay (by value)  npx bbm-verify replay docs/examples/flush-one-page-short.case.json',
+    );
+    expect(a.stdout.join('\n')).toContain('6. Rule broken');
+    const html = readFileSync(file, 'utf8');
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).toContain('zoom ×32');
   }, 120_000);
 });

@@ -21,6 +21,8 @@ const esc = (s: string): string =>
 
 /** At most this many events of the failing operation are listed (the last ones). */
 const MAX_EVENTS = 400;
+/** Of those, the last this many are shown open; the earlier ones in a folded `<details>`. */
+const VISIBLE_EVENTS = 30;
 
 const CSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1a1a1a; background: #fafafa; }
@@ -41,6 +43,7 @@ tr.failing td { background: #ffe0e0; font-weight: bold; border: 1px solid #d0000
 .rule { background: #f3f7ff; border-left: 4px solid #3a6fd8; padding: 6px 10px; }
 .legend span { display: inline-block; padding: 0 6px; margin-right: 6px; border: 1px solid #58708f; font-size: 12px; }
 figure { margin: 6px 0; } svg.tables { display: block; margin: 4px 0 10px; background: #fff; }
+details summary { cursor: pointer; color: #3a6fd8; margin: 4px 0; }
 ol.ops li { margin: 2px 0; } ol.ops li.failing-op { font-weight: bold; }
 `;
 
@@ -89,10 +92,13 @@ export function failureSection(a: FailureAnalysis, id: string): string {
   const last = Math.min(a.failingEvent, a.input.events.length);
   const idx = [...a.eventLines.keys()].sort((x, y) => x - y);
   const shown = idx.slice(Math.max(0, idx.length - MAX_EVENTS));
-  const rows = shown.map((e) => {
+  const row = (e: number): string => {
     const failing = e === last - 1 && !a.atEnd && v !== undefined;
     return `<tr${failing ? ' class="failing" id="failing-event"' : ''}><td class="n">${failing ? '! ' : ''}${e + 1}</td><td class="ev">${esc(a.eventLines.get(e) ?? '')}</td></tr>`;
-  });
+  };
+  // The events just before the failing one are on the page; the earlier ones fold away.
+  const earlier = shown.slice(0, Math.max(0, shown.length - VISIBLE_EVENTS));
+  const rows = shown.slice(earlier.length).map(row);
   if (a.atEnd)
     rows.push(
       `<tr class="failing" id="failing-event"><td class="n">! ${a.failingEvent}</td><td class="ev">end of trace (the model's final judgement)</td></tr>`,
@@ -133,6 +139,11 @@ export function failureSection(a: FailureAnalysis, id: string): string {
     `<h2>Operations</h2>`,
     `<ol class="ops">${ops}</ol>`,
     `<h2>Events of the failing operation${idx.length > shown.length ? ` (the last ${shown.length} of ${idx.length})` : ''}</h2>`,
+    ...(earlier.length === 0
+      ? []
+      : [
+          `<details><summary>${earlier.length} earlier event${earlier.length === 1 ? '' : 's'} of this operation</summary><table class="events">${earlier.map(row).join('\n')}</table></details>`,
+        ]),
     `<table class="events">${rows.join('\n')}</table>`,
     `<div class="verdict">${esc([verdict.line, ...verdict.detail.map((d) => `    ${d}`)].join('\n'))}</div>`,
     ...(a.error !== undefined
