@@ -1,6 +1,6 @@
 /**
  * Progress of a long `verify` run on stderr: a bar on a terminal, a plain line every ten seconds
- * otherwise (a CI log), nothing with `--progress off` (or `BBM_PROGRESS=off`, which the test
+ * otherwise (a CI log; the first after ten seconds, so a short run prints none), nothing with `--progress off` (or `BBM_PROGRESS=off`, which the test
  * setup sets). Each shows the jobs done of the plan, the findings so far, the time spent and the
  * estimate, and the job running now. On a terminal whose stdout is the same screen, the run's own
  * lines are printed above the bar, so the two never overwrite each other.
@@ -79,18 +79,27 @@ export function makeProgress(
   let bar: cliProgress.SingleBar | undefined;
   let failed = 0;
   let value = 0;
+  let job = '';
+  let timer: NodeJS.Timeout | undefined;
   return {
     start: (total, first) => {
+      job = first;
       if (bars !== undefined) bar = bars.create(total, 0, { failed: 0, job: first });
       else {
-        bar = new cliProgress.SingleBar(options, cliProgress.Presets.shades_classic);
-        bar.start(total, 0, { failed: 0, job: first });
+        // Plain lines only for a long run: the first once a period has passed, so that a short
+        // run (and a test's stderr) has none.
+        timer = setTimeout(() => {
+          bar = new cliProgress.SingleBar(options, cliProgress.Presets.shades_classic);
+          bar.start(total, value, { failed, job });
+        }, PLAIN_EVERY_MS);
+        timer.unref();
       }
     },
     done: (f, next) => {
       if (f) failed++;
       value++;
-      bar?.update(value, { failed, job: next === '' ? 'finishing' : next });
+      job = next === '' ? 'finishing' : next;
+      bar?.update(value, { failed, job });
     },
     print: (line, print) => {
       if (bars !== undefined && sameScreen && bar !== undefined) bars.log(`${line}\n`);
@@ -101,7 +110,10 @@ export function makeProgress(
         // Flush the lines logged since the last redraw, then take the bar away.
         bars.update();
         bars.stop();
-      } else bar?.stop();
+      } else {
+        if (timer !== undefined) clearTimeout(timer);
+        bar?.stop();
+      }
     },
   };
 }
