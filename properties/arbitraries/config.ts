@@ -50,14 +50,20 @@ const bankArb: fc.Arbitrary<{ gapMiB: number; sizeMiB: number }> = fc.record({
  */
 const GIB_BANK = { gapMiB: -1, sizeMiB: 1024 };
 
+/** `KFENCE_POOL_SIZE` in bytes per granule: 512 pages (mm/kfence, include/linux/kfence.h). */
+const KFENCE_POOL_BYTES: Readonly<Record<GranuleName, bigint>> = { '4K': 2n * M, '16K': 8n * M, '64K': 32n * M };
+
 /**
  * Builds a memblock layout from generated banks: the first bank at 1 GiB (plus a page-aligned
- * offset), the kernel image 2 MiB into it.
+ * offset), the kernel image 2 MiB into it, the KFENCE pool 16 MiB above the image when it fits in
+ * the bank — the kernel allocates it from memblock, so it is never outside RAM; when it does not
+ * fit, the allocation failed and there is no pool (arm64_kfence_alloc_pool(), kfence_init_late()).
  */
 function layout(
   banks: readonly { gapMiB: number; sizeMiB: number }[],
   firstOffsetPages: number,
   kfence: KfenceMode,
+  granule: GranuleName,
 ): MemblockLayout {
   let base = G + BigInt(firstOffsetPages) * 0x10000n;
   const out = banks.map((b, i) => {
@@ -69,7 +75,9 @@ function layout(
   const first = out[0] ?? { base: G, size: 64n * M };
   const text = ((first.base + 2n * M + (2n * M - 1n)) / (2n * M)) * (2n * M);
   const kernel = { text, stext: text, init_begin: text + 8n * M, init_end: text + 10n * M, end: text + 14n * M };
-  const pool = kfence === 'off' ? undefined : text + 16n * M;
+  const at = text + 16n * M;
+  const fits = at + KFENCE_POOL_BYTES[granule] <= first.base + first.size;
+  const pool = kfence === 'off' || !fits ? undefined : at;
   return { banks: out, kernel, ...(pool === undefined ? {} : { kfence_pool: pool }) };
 }
 
@@ -132,7 +140,7 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
         debug_pagealloc: r.debug_pagealloc,
         kfence: r.kfence,
         realm: r.realm,
-        memblock: layout(r.banks, r.firstOffsetPages, r.kfence),
+        memblock: layout(r.banks, r.firstOffsetPages, r.kfence, r.granule),
         cpus,
       };
     });

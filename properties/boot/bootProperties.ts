@@ -24,7 +24,7 @@ import { bootCpu } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START, leavesIn, vaHex } from '../harness/leaves.ts';
 import { violationReport } from '../harness/violationReport.ts';
-import { KFENCE_POOL_PAGES, kfenceEarlyInit, ptesAtBoot } from '../kernel/gates.ts';
+import { KFENCE_POOL_PAGES, aliasMappedAlone, kfenceEarlyInit, ptesAtBoot } from '../kernel/gates.ts';
 import { piecesOf } from '../oracle/pieces.ts';
 import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
@@ -141,7 +141,17 @@ export const linearMapComplete: PropertyDef<SutConfig> = {
       );
     const page = PAGES[cfg.granule];
     const plain: [bigint, bigint, string][] = [];
-    if (ptesAtBoot(cfg)) plain.push([LINEAR_START, LINEAR_END, 'force_pte_mapping() at boot']);
+    const { text, init_begin } = cfg.memblock.kernel;
+    if (ptesAtBoot(cfg) && aliasMappedAlone(cfg)) {
+      // The kernel alias is mapped on its own with NO_CONT_MAPPINGS only: blocks, never cont.
+      plain.push([LINEAR_START, text + offset, 'force_pte_mapping() at boot']);
+      plain.push([init_begin + offset, LINEAR_END, 'force_pte_mapping() at boot']);
+      for (const l of leavesIn(run.model, text + offset, init_begin + offset))
+        if (l.contiguous === 1)
+          throw new PropertyFailure(
+            `${head}\nthe ${describeShape(l)} at ${vaHex(l.spanVa)} in the kernel alias is contiguous where NO_CONT_MAPPINGS forbids it`,
+          );
+    } else if (ptesAtBoot(cfg)) plain.push([LINEAR_START, LINEAR_END, 'force_pte_mapping() at boot']);
     const pool = cfg.memblock.kfence_pool;
     if (kfenceEarlyInit(cfg) && pool !== undefined)
       plain.push([

@@ -134,6 +134,18 @@ export function ptesAtBoot(cfg: SutConfig): boolean {
 }
 
 /**
+ * Whether `map_mem()` maps the kernel alias `[_text, __init_begin)` on its own, after the banks,
+ * with `NO_CONT_MAPPINGS` only — so with blocks even under `force_pte_mapping()` (v6.18
+ * arch/arm64/mm/mmu.c map_mem(): "contiguous mappings cannot be remapped in this way"). The later
+ * map_mem() of the default variant maps it with the banks' flags.
+ * @param cfg - the configuration
+ * @returns true for the variants that map the alias alone
+ */
+export function aliasMappedAlone(cfg: SutConfig): boolean {
+  return cfg.variant === 'v6.18';
+}
+
+/**
  * `linear_map_requires_bbml2 = !force_pte_mapping() && can_set_direct_map()`, computed once in
  * `map_mem()`: the linear map has large leaves only because the boot CPU has BBML2-noabort, and
  * something will want page-granular changes.
