@@ -22,6 +22,16 @@ import type {
   TlbiKind,
 } from '../contract.ts';
 import type { CpuSwitch } from '../sched.ts';
+import {
+  ContractViolation,
+  checkAlloc,
+  checkDsb,
+  checkEntry,
+  checkString,
+  checkTlbi,
+  checkVa,
+  showCall,
+} from './primitiveArgs.ts';
 import { formatTrace } from './trace.ts';
 import type { TraceEvent, TraceHeaderLine } from './trace.ts';
 
@@ -88,6 +98,8 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   private readonly online: CpuId[];
   private readonly headerCpus: readonly CpuSpec[];
   private readonly pages = new Map<bigint, BigUint64Array>();
+  /** Stores to aligned PAs outside every table page (judged by the model: `write-to-non-table`). */
+  private readonly data = new Map<bigint, bigint>();
   private readonly levels = new Map<bigint, number>();
   private readonly freeList: bigint[] = [];
   private readonly locks = new Map<string, CpuId>();
@@ -144,6 +156,17 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   }
 
   // ---- driver side -------------------------------------------------------------------------
+
+  /**
+   * Called with every trace event as it happens, inside the primitive that makes it (so that a
+   * judge can look at the stack of the SUT's kernel functions that issued it).
+   */
+  observer: ((e: TraceEvent) => void) | undefined;
+
+  private emit(e: TraceEvent): void {
+    this.events.push(e);
+    this.observer?.(e);
+  }
 
   /** @param cpu - the CPU the next step runs on */
   setCurrentCpu(cpu: CpuId): void {
@@ -222,30 +245,39 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   }
 
   *readDesc(pa: bigint): KGen<bigint> {
+    checkEntry('readDesc', pa);
     yield { cpu: this.cur, prim: 'read', pa };
     const s = this.slot(pa);
-    return s === undefined ? 0n : (s.arr[s.idx] ?? 0n);
+    return s === undefined ? (this.data.get(pa) ?? 0n) : (s.arr[s.idx] ?? 0n);
   }
 
+  /**
+   * `WRITE_ONCE()` of a table entry. A store to an aligned PA outside every table page is kept
+   * (a later READ_ONCE sees it) and written to the trace all the same: it is the model's to judge
+   * (`write-to-non-table`), not the machine's to drop.
+   */
   *writeDesc(pa: bigint, val: bigint): KGen<void> {
+    checkEntry('writeDesc', pa, val);
     yield { cpu: this.cur, prim: 'write', pa };
-    const s = this.slot(pa);
-    if (s === undefined) return;
-    s.arr[s.idx] = BigInt.asUintN(64, val);
-    this.events.push({ op: 'write', cpu: this.cur, pa, val: BigInt.asUintN(64, val) });
+    const page = this.pages.get(pa & ~(this.pageSize - 1n));
+    if (page === undefined) this.data.set(pa, val);
+    else page[Number((pa & (this.pageSize - 1n)) >> 3n)] = val;
+    this.emit({ op: 'write', cpu: this.cur, pa, val });
   }
 
   *dsb(dom: DsbDomain): KGen<void> {
+    checkDsb(dom);
     yield { cpu: this.cur, prim: 'dsb' };
-    this.events.push({ op: 'dsb', cpu: this.cur, dom });
+    this.emit({ op: 'dsb', cpu: this.cur, dom });
   }
 
   *isb(): KGen<void> {
     yield { cpu: this.cur, prim: 'isb' };
-    this.events.push({ op: 'isb', cpu: this.cur });
+    this.emit({ op: 'isb', cpu: this.cur });
   }
 
   *tlbi(kind: TlbiKind, va?: bigint, size?: bigint): KGen<void> {
+    checkTlbi(kind, va, size);
     yield { cpu: this.cur, prim: 'tlbi' };
     const e: { op: 'tlbi'; cpu: CpuId; kind: TlbiKind; va?: bigint; size?: bigint } = {
       op: 'tlbi',
@@ -254,34 +286,38 @@ export class MemoryMachine implements Primitives, CpuSwitch {
     };
     if (va !== undefined) e.va = va;
     if (size !== undefined) e.size = size;
-    this.events.push(e);
+    this.emit(e);
   }
 
   *allocTable(level: number, gfp: Gfp, context: AllocContext): KGen<bigint | null> {
+    checkAlloc(this.granule, level, gfp, context);
     yield { cpu: this.cur, prim: 'alloc' };
     const n = this.allocCount++;
     const pa = this.failAt.has(n) ? null : this.takePage(level);
     this.records.push({ kind: 'alloc', cpu: this.cur, pa, level, gfp, context, inStopMachine: this.stopping });
-    if (pa !== null) this.events.push({ op: 'alloc', pa, level });
+    if (pa !== null) this.emit({ op: 'alloc', pa, level });
     return pa;
   }
 
+  /** `pagetable_free()`: a page that is not (or no longer) a table page breaks the contract. */
   *freeTable(pa: bigint): KGen<void> {
+    const call = showCall('freeTable', [pa]);
+    if (typeof pa !== 'bigint') throw new ContractViolation(call, `the PA must be a bigint, got ${typeof pa}`);
     yield { cpu: this.cur, prim: 'free', pa };
-    if (!this.pages.delete(pa)) {
-      this.records.push({
-        kind: 'bad-access',
-        cpu: this.cur,
-        message: `free of a non-table page 0x${pa.toString(16)}`,
-      });
-      return;
-    }
+    if (!this.pages.delete(pa))
+      throw new ContractViolation(
+        call,
+        this.pages.has(pa & ~(this.pageSize - 1n))
+          ? `not the start of a ${this.granule} table page`
+          : 'not a table page (never allocated, or freed already)',
+      );
     this.levels.delete(pa);
     this.freeList.push(pa);
-    this.events.push({ op: 'free', pa });
+    this.emit({ op: 'free', pa });
   }
 
   *lock(name: string): KGen<void> {
+    checkString('lock', name);
     const cpu = this.cur;
     yield { cpu, prim: 'lock' };
     for (;;) {
@@ -297,6 +333,7 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   }
 
   *unlock(name: string): KGen<void> {
+    checkString('unlock', name);
     const cpu = this.cur;
     yield { cpu, prim: 'unlock' };
     if (this.locks.get(name) !== cpu) this.warn(`unlock of ${name} not held by CPU ${cpu}`);
@@ -307,13 +344,13 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   *park(): KGen<void> {
     yield { cpu: this.cur, prim: 'park' };
     this.parked.add(this.cur);
-    this.events.push({ op: 'park', cpu: this.cur });
+    this.emit({ op: 'park', cpu: this.cur });
   }
 
   *unpark(): KGen<void> {
     yield { cpu: this.cur, prim: 'unpark' };
     this.parked.delete(this.cur);
-    this.events.push({ op: 'unpark', cpu: this.cur });
+    this.emit({ op: 'unpark', cpu: this.cur });
   }
 
   *mmuOn(): KGen<void> {
@@ -333,15 +370,20 @@ export class MemoryMachine implements Primitives, CpuSwitch {
     const s = this.spec(this.cur);
     if (this.walking.has(s.id)) return;
     this.walking.add(s.id);
-    this.events.push({ op: 'online', cpu: s.id, bbm: s.bbm, noabort: s.noabort });
+    this.emit({ op: 'online', cpu: s.id, bbm: s.bbm, noabort: s.noabort });
   }
 
   *stopMachine(fn: StopFn): KGen<number> {
+    if (typeof fn !== 'function')
+      throw new ContractViolation(
+        showCall('stopMachine', [fn]),
+        'the argument must be a generator function (cpu) => KGen<number>',
+      );
     const caller = this.cur;
     if (this.stopping) this.bug('nested stop_machine()');
     yield { cpu: caller, prim: 'stop', exclusive: true };
     this.stopping = true;
-    this.events.push({ op: 'stop', cpu: caller });
+    this.emit({ op: 'stop', cpu: caller });
     const subs = this.online.map((cpu) => ({ cpu, gen: fn(cpu), done: false, blocked: false, ret: 0 }));
     let choice: number | undefined;
     let rr = 0;
@@ -372,7 +414,7 @@ export class MemoryMachine implements Primitives, CpuSwitch {
     }
     yield { cpu: caller, prim: 'resume', exclusive: true };
     this.stopping = false;
-    this.events.push({ op: 'resume', cpu: caller });
+    this.emit({ op: 'resume', cpu: caller });
     return subs.find((s) => s.ret !== 0)?.ret ?? 0;
   }
 
@@ -381,8 +423,9 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   }
 
   *walk(va: bigint): KGen<void> {
+    checkVa('walk', va);
     yield { cpu: this.cur, prim: 'walk' };
-    this.events.push({ op: 'walk', cpu: this.cur, va });
+    this.emit({ op: 'walk', cpu: this.cur, va });
   }
 
   lazyMmuEnter(): void {
@@ -394,15 +437,18 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   }
 
   warn(message: string): void {
+    checkString('warn', message);
     this.records.push({ kind: 'warn', cpu: this.cur, message });
   }
 
   bug(message: string): never {
+    checkString('bug', message);
     this.records.push({ kind: 'bug', cpu: this.cur, message });
     throw new KernelBug(message);
   }
 
   panic(message: string): never {
+    checkString('panic', message);
     this.records.push({ kind: 'panic', cpu: this.cur, message });
     throw new KernelPanic(message);
   }

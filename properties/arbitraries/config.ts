@@ -164,10 +164,16 @@ function narrow<T extends string>(own: readonly T[], env: string | undefined): T
 /**
  * A one-line description of a configuration for reports.
  * @param cfg - the configuration
- * @returns e.g. `4K v7.1 cpus=[0:L2na,1:L0] banks=[0x40000000+64M] kfence=off`
+ * @returns e.g. `4K v7.1 cpus=[cpu0 BBML2_NOABORT, cpu1 BBM level 0] banks=[0x40000000+64M] kfence=off`
  */
 export function describeConfig(cfg: SutConfig): string {
-  const cpus = cfg.cpus.map((c) => `${c.id}:L${c.bbm}${c.noabort ? 'na' : ''}`).join(',');
+  // As the kernel sees them: BBML2_NOABORT (ARM64_HAS_BBML2_NOABORT: BBM level 2 and on the
+  // allow list), or the BBM level the CPU reports (ID_AA64MMFR2_EL1.BBM) without it.
+  const cpus = cfg.cpus
+    .map(
+      (c) => `cpu${c.id} ${c.noabort ? 'BBML2_NOABORT' : `BBM level ${c.bbm}${c.bbm === 2 ? ' (not noabort)' : ''}`}`,
+    )
+    .join(', ');
   const banks = cfg.memblock.banks.map((b) => `0x${b.base.toString(16)}+${b.size / M}M`).join(',');
   const knobs = `${cfg.rodata === 'full' ? '' : ` rodata=${cfg.rodata}`}${cfg.debug_pagealloc ? ' debug_pagealloc' : ''}${cfg.realm ? ' realm' : ''}`;
   return `${cfg.granule} ${cfg.variant}${cfg.preempt_rt ? ' PREEMPT_RT' : ''} cpus=[${cpus}] banks=[${banks}] kfence=${cfg.kfence}${knobs}`;

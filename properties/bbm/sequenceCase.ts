@@ -79,11 +79,7 @@ export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<Seq
  */
 export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
   const run = new JudgedRun(input.config, sut);
-  const late: CpuId[] = input.config.cpus
-    .slice(1)
-    .filter((_c, i) => (input.lateMask & (1 << i)) !== 0)
-    .map((c) => c.id);
-  boot(run, late, {
+  boot(run, lateCpus(input), {
     preMemInit: (r) => runCommandData(r, input.preMemInit ?? []),
     alone: (r) => runCommandData(r, input.alone ?? []),
     preFinal: (r) => runCommandData(r, input.preFinal),
@@ -91,6 +87,18 @@ export function runSequence(input: SequenceInput, sut: SutFactory): JudgedRun {
   });
   fc.modelRun(() => ({ model: systemModelOf(run), real: run }), input.steps);
   return run;
+}
+
+/**
+ * The CPUs that come online after finalisation: bit i of `lateMask` for the (i+1)-th CPU.
+ * @param input - the input
+ * @returns their ids
+ */
+function lateCpus(input: SequenceInput): CpuId[] {
+  return input.config.cpus
+    .slice(1)
+    .filter((_c, i) => (input.lateMask & (1 << i)) !== 0)
+    .map((c) => c.id);
 }
 
 /**
@@ -113,7 +121,11 @@ export function sequenceReport(input: SequenceInput, run: JudgedRun, propertyId:
   const steps = [...input.steps].map((c, i) => `  ${i + 1}. ${String(c)}`);
   return [
     violationReport(run, propertyId).trimStart(),
-    `configuration: ${describeConfig(input.config)} late=${input.lateMask}`,
+    `configuration: ${describeConfig(input.config)}; CPUs brought up after setup_system_features(): ${
+      lateCpus(input)
+        .map((c) => `cpu${c}`)
+        .join(', ') || 'none'
+    }`,
     ...windows.flatMap(([title, lines]) => (lines.length > 0 ? [title, ...lines] : [])),
     `finalisation schedule (task × steps): ${describeSchedule(input.finalSchedule)}`,
     'steps after boot:',

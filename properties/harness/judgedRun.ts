@@ -20,6 +20,8 @@ import { initialState, step } from '../../model/step.ts';
 import { parseHeader } from '../../model/trace/parse.ts';
 import type { TraceEvent } from '../../impl/testing/trace.ts';
 import { toModelEvent } from './toModelEvent.ts';
+import { contractBreakReport } from './contractBreak.ts';
+import { issuedHere } from './issuedBy.ts';
 import type { BootPhase } from '../kernel/phase.ts';
 import { initialPhase } from '../kernel/phase.ts';
 
@@ -33,6 +35,42 @@ export interface JudgedViolation {
   readonly during: string;
   /** The offending event as a trace line. */
   readonly line: string;
+  /** The SUT's kernel functions on the stack when the offending primitive took effect. */
+  readonly issuedBy?: string;
+  /** The kernel operation as the SUT was called, e.g. `split_kernel_leaf_mapping(0xffff…, 0xffff…) on cpu2`. */
+  readonly call?: string;
+  /** Arm level of the entry a `write` stored to (the level of the table page that holds it). */
+  readonly entryLevel?: number;
+}
+
+/** Formats an argument of a kernel operation as the kernel would print it. */
+function callArg(a: unknown): string {
+  if (typeof a === 'bigint') return `0x${a.toString(16)}`;
+  if (Array.isArray(a))
+    return `[${a.length > 4 ? `${a.slice(0, 4).map(callArg).join(', ')}, … ${a.length} in all` : a.map(callArg).join(', ')}]`;
+  return String(a);
+}
+
+/**
+ * The SUT's operations, each generator remembering the call that made it (for reports).
+ * @param ops - the SUT's operations
+ * @param calls - where the calls are remembered
+ * @returns the same operations
+ */
+function remembered(ops: KernelOps, calls: WeakMap<object, string>): KernelOps {
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(ops as unknown as Record<string, unknown>)) {
+    out[name] =
+      typeof v === 'function' && name !== 'inspect'
+        ? (...args: unknown[]): unknown => {
+            const g: unknown = (v as (...a: unknown[]) => unknown).apply(ops, args);
+            if (typeof g === 'object' && g !== null) calls.set(g, `${name}(${args.map(callArg).join(', ')})`);
+            return g;
+          }
+        : v;
+  }
+  // Members on the prototype (a class-based SUT) are kept as they are.
+  return Object.setPrototypeOf(out, Object.getPrototypeOf(ops) as object) as KernelOps;
 }
 
 /** Options of a judged run. */
@@ -65,6 +103,12 @@ export class JudgedRun {
   private readonly recentEvents: TraceEvent[] = [];
   private fed = 0;
   private recordsSeen = 0;
+  /** The label of the operation running now (events are judged as they happen). */
+  private during = 'boot';
+  /** The kernel call each generator of the SUT was made by. */
+  private readonly calls = new WeakMap<object, string>();
+  /** The kernel call running on each CPU now. */
+  private running = new Map<CpuId, string>();
 
   /**
    * @param config - the SUT configuration
@@ -91,7 +135,16 @@ export class JudgedRun {
       cpus: header.cpus,
     });
     JudgedRun.latest = this;
-    this.ops = factory(this.m, config);
+    // Every event is judged inside the primitive that makes it, so that the first violation knows
+    // which kernel function issued it (issuedBy.ts).
+    this.m.observer = () => {
+      this.feed(this.during, true);
+    };
+    try {
+      this.ops = remembered(factory(this.m, config), this.calls);
+    } catch (e) {
+      throw this.broken(e, `the SUT factory (${config.granule} ${config.variant})`, 0);
+    }
     const boot = config.cpus[0];
     if (boot === undefined) throw new Error('a configuration needs a boot CPU');
     this.phase = initialPhase(boot);
@@ -116,10 +169,37 @@ export class JudgedRun {
   }
 
   /**
+   * The finding of an exception out of the SUT that is not its BUG() or panic() (contractBreak.ts).
+   * @param e - the exception
+   * @param label - the operation
+   * @param cpu - the CPU it ran on
+   * @returns the failure to throw
+   */
+  private broken(e: unknown, label: string, cpu: CpuId): PropertyFailure {
+    const events = this.m.events;
+    const from = Math.max(0, events.length - RECENT);
+    return new PropertyFailure(
+      contractBreakReport(e, {
+        label,
+        cpu,
+        config: this.config,
+        recent: events.slice(from).map(eventToJson),
+        firstIndex: from,
+      }),
+    );
+  }
+
+  /** Whether an exception out of a kernel operation is the SUT's failure as the contract has it. */
+  private static isKernelStop(e: unknown): e is KernelBug | KernelPanic {
+    return e instanceof KernelPanic || e instanceof KernelBug;
+  }
+
+  /**
    * Replays the machine's new events on the model.
    * @param during - label of the operation that produced them
+   * @param live - called from inside the primitive: a violation records the kernel functions on the stack
    */
-  feed(during: string): void {
+  feed(during: string, live = false): void {
     const events = this.m.events;
     if (this.fed < events.length) this.operations.push({ label: during, from: this.fed, to: events.length });
     for (; this.fed < events.length; this.fed++) {
@@ -128,8 +208,20 @@ export class JudgedRun {
       // The model keeps following the SUT after a violation (its view of the tables stays true);
       // the first violation is the one reported.
       const v = step(this.model, toModelEvent(e));
-      if (v !== undefined) this.violation ??= { violation: v, during, line: eventToJson(e) };
-      else if (this.violation === undefined) {
+      if (v !== undefined && this.violation === undefined) {
+        const issuedBy = live ? issuedHere() : undefined;
+        const cpu = 'cpu' in e ? e.cpu : this.m.currentCpu();
+        const call = live ? this.running.get(cpu) : undefined;
+        const entryLevel = e.op === 'write' ? this.m.tables().get(e.pa - (e.pa % this.m.pageSize)) : undefined;
+        this.violation = {
+          violation: v,
+          during,
+          line: eventToJson(e),
+          ...(issuedBy === undefined ? {} : { issuedBy }),
+          ...(call === undefined ? {} : { call: `${call} on cpu${cpu}` }),
+          ...(entryLevel === undefined ? {} : { entryLevel }),
+        };
+      } else if (this.violation === undefined) {
         if (this.recentEvents.length === RECENT) this.recentEvents.shift();
         this.recentEvents.push(e);
       }
@@ -144,17 +236,20 @@ export class JudgedRun {
    * @returns its result
    */
   run<T>(label: string, gen: KGen<T>, cpu: CpuId = 0): T {
+    this.during = label;
+    this.running = new Map(this.calls.has(gen) ? [[cpu, this.calls.get(gen) ?? '']] : []);
     try {
       const value = runToCompletion(this.m, cpu, gen);
       this.machineRules(label);
       return value;
     } catch (e) {
+      this.feed(label);
       // A BUG() or panic() of the SUT is its failure, reported like a broken claim.
-      if (e instanceof KernelPanic || e instanceof KernelBug) {
-        this.feed(label);
+      if (JudgedRun.isKernelStop(e))
         throw new PropertyFailure(`${label} on cpu${cpu}: ${e instanceof KernelPanic ? 'panic' : 'BUG'}: ${e.message}`);
-      }
-      throw e;
+      if (e instanceof PropertyFailure) throw e;
+      // Anything else out of the SUT broke its contract (impl/CONTRACT.md §3): a finding too.
+      throw this.broken(e, label, cpu);
     } finally {
       this.feed(label);
     }
@@ -167,12 +262,20 @@ export class JudgedRun {
    * @returns the interleaved run's result
    */
   interleave(tasks: readonly Task[], schedule: readonly number[]): ReturnType<typeof runInterleaved> {
+    const label = tasks.map((t) => t.label ?? `task on cpu${t.cpu}`).join(' ∥ ');
+    this.during = label;
+    this.running = new Map(tasks.flatMap((t) => (this.calls.has(t.gen) ? [[t.cpu, this.calls.get(t.gen) ?? '']] : [])));
     try {
       const r = runInterleaved(this.m, tasks, schedule);
-      this.machineRules(tasks.map((t) => t.label ?? `task on cpu${t.cpu}`).join(' ∥ '));
+      this.machineRules(label);
       return r;
+    } catch (e) {
+      this.feed(label);
+      if (e instanceof PropertyFailure) throw e;
+      // BUG() and panic() are task outcomes here; anything else out of a task broke the contract.
+      throw this.broken(e, label, this.m.currentCpu());
     } finally {
-      this.feed(tasks.map((t) => t.label ?? `task on cpu${t.cpu}`).join(' ∥ '));
+      this.feed(label);
     }
   }
 

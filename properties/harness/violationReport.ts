@@ -25,7 +25,13 @@ export function violationReport(run: JudgedRun, propertyId: string): string {
   const first = n - run.recent.length;
   const lines = [
     formatViolation(v.violation, n + 1),
-    `    during ${v.during}`,
+    ...(v.entryLevel !== undefined && v.violation.level !== undefined && v.entryLevel !== v.violation.level
+      ? [
+          `    (the store is to a level-${v.entryLevel} entry; level ${v.violation.level} is that of the translation it conflicts with)`,
+        ]
+      : []),
+    `    during ${v.call === undefined ? v.during : `${v.call}, in the step ${v.during}`}`,
+    ...(v.issuedBy === undefined ? [] : [`    issued by ${v.issuedBy}`]),
     '    events before it:',
     ...run.recent.map((l, i) => `      ${String(first + i).padStart(7)}  ${l}`),
     `    > ${String(n).padStart(7)}  ${v.line}`,

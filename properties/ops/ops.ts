@@ -176,7 +176,8 @@ export function ramPage(cfg: SutConfig, p: number, pageSize: bigint): bigint {
 /**
  * Describes an operation the way a reader would call it.
  * @param op - the operation
- * @returns e.g. `set_memory_ro(vmalloc of pages [12, 7])`
+ * @returns e.g. `set_memory_ro(vmalloc of RAM pages #12, #7)`: `#n` picks the n-th page of RAM in bank order
+ *   (modulo its size, then the next free one); the report prints the PA-level call next to it
  */
 export function describeOp(op: Op): string {
   const t = (x: Target | undefined): string =>
@@ -188,12 +189,12 @@ export function describeOp(op: Op): string {
         : `split_kernel_leaf_mapping(${t(op.target)}, ${op.pages} pages)`;
     case 'set_memory': {
       const sub = op.from === undefined && op.n === undefined ? '' : `, pages ${op.from ?? 0}+${op.n ?? 'rest'}`;
-      return `set_memory_${op.which}(vmalloc of ${op.leaf === undefined ? 'RAM' : `leaf ${op.leaf}`} pages [${op.pages.join(', ')}]${sub})`;
+      return `set_memory_${op.which}(vmalloc of ${op.leaf === undefined ? 'RAM' : `leaf ${op.leaf}`} pages ${op.pages.map((n) => `#${n}`).join(', ')}${sub})`;
     }
     case 'set_memory_valid':
-      return `set_memory_valid(${op.target === undefined ? `RAM page ${op.page}` : t(op.target)}, ${op.n}, ${op.enable})`;
+      return `set_memory_valid(${op.target === undefined ? `RAM page #${op.page}` : t(op.target)}, ${op.n}, ${op.enable})`;
     case 'direct_map': {
-      const where = op.target === undefined ? `RAM page ${op.page}` : t(op.target);
+      const where = op.target === undefined ? `RAM page #${op.page}` : t(op.target);
       return op.which === 'valid'
         ? `set_direct_map_valid_noflush(${where}, ${op.nr ?? 1}, ${op.valid ?? true})`
         : `set_direct_map_${op.which}_noflush(${where})`;
