@@ -13,6 +13,8 @@
 import fc from 'fast-check';
 import type { GranuleName, SutConfig, SutFactory, Variant } from '../impl/index.ts';
 import type { AnyProperty } from './registry.ts';
+import { failureContext } from './harness/failureContext.ts';
+import { JudgedRun } from './harness/judgedRun.ts';
 
 /** The configurations a run is narrowed to (`--granule`, `--variant`). */
 export interface Narrowing {
@@ -154,6 +156,8 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
     });
   const examples = exampleAt.map(({ x }) => x);
   const nEx = examples.length;
+  // The run of the last failing execution: the one fast-check reports (failureContext.ts).
+  let failedRun: JudgedRun | undefined;
   const details = fc.check(
     fc.property(p.arb, (input) => {
       const n = calls++;
@@ -169,10 +173,12 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
       opts.onRun?.(n, failedYet, path, example);
       // Once a configuration missed the narrowing the property is skipped: fail fast while shrinking.
       if (outside !== undefined && inside === 0) throw new OutsideNarrowing();
+      JudgedRun.latest = undefined;
       try {
         p.check(input, judged);
       } catch (e) {
         failedYet = true;
+        failedRun = JudgedRun.latest;
         throw e;
       }
     }),
@@ -229,7 +235,8 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
     return { ...base, ok: true, status: 'pass' };
   }
   const err = details.errorInstance;
-  const text = err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
+  const text = failedRun === undefined ? message : message + failureContext(failedRun, p.id, message);
   const [first = '', ...rest] = (details.counterexamplePath ?? '').split(':');
   const index = Number(first);
   const where =

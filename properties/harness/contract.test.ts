@@ -12,6 +12,10 @@ import { ContractViolation } from '../../impl/testing/primitiveArgs.ts';
 import { makeConfig } from '../../impl/testing/setup.ts';
 import { PROPERTIES } from '../catalogue.ts';
 import { verifyProperty } from '../verify.ts';
+import { createSut as splitSkipsEnd } from '../../impl/mutants/split-skips-end.ts';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { JudgedRun } from './judgedRun.ts';
 
 const property = (id: string) => {
@@ -47,8 +51,8 @@ function* trips_over_undefined(hw: Primitives): KGen<void> {
   yield* hw.writeDesc(entries[0] ?? 0n, 0n);
 }
 
-const failureOf = (id: string, sut: SutFactory): string => {
-  const r = verifyProperty(property(id), sut, { seed: 20261201, runs: 3, noShrink: true });
+const failureOf = (id: string, sut: SutFactory, runs = 3): string => {
+  const r = verifyProperty(property(id), sut, { seed: 20261201, runs, noShrink: true });
   if (process.env['BBM_SHOW'] !== undefined) console.log(r.failure);
   expect(r.status).toBe('fail');
   return r.failure ?? '';
@@ -88,6 +92,34 @@ describe('the harness judges what the SUT does', () => {
     expect(text).toMatch(/\n {4}in trips_over_undefined\(\) ← split_kernel_leaf_mapping\(\)/);
     expect(text).toMatch(/\n {4}configuration: /);
     expect(text).toMatch(/\n {6} +\d+ {2}\{"op":"dsb","cpu":\d,"dom":"ishst"\}\n/);
+  });
+});
+
+describe('every failure shows its run', () => {
+  it('gives a failure the model did not judge the VA layout around the VA it names and the saved trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bbm-context-'));
+    const saved = process.env['BBM_TRACE_DIR'];
+    process.env['BBM_TRACE_DIR'] = dir;
+    try {
+      const text = failureOf('split.boundaries-exact', splitSkipsEnd, 100);
+      expect(text).not.toMatch(/^! /);
+      expect(text).toMatch(
+        /\n {4}VA layout around 0xffff[0-9a-f]{12} \(\w+ window, at the end of the run[^\n]*\n {6}0xffff/,
+      );
+      const file = join(dir, 'split.boundaries-exact.jsonl');
+      expect(text).toContain(`\n    whole run: ${file} (npx bbm-verify check-trace ${file})`);
+      expect(existsSync(file)).toBe(true);
+      expect(readFileSync(file, 'utf8')).toMatch(/^\{"format":"bbm-trace\/1"/);
+    } finally {
+      if (saved === undefined) delete process.env['BBM_TRACE_DIR'];
+      else process.env['BBM_TRACE_DIR'] = saved;
+    }
+  });
+
+  it('gives a broken contract the VA layout around its call', () => {
+    expect(failureOf('split.boundaries-exact', portWith(bogus_flush))).toMatch(
+      /\n {4}VA layout around 0xffff[0-9a-f]{12} \(\w+ window, at the end of the run\):\n {6}0xffff/,
+    );
   });
 });
 

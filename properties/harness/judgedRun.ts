@@ -43,6 +43,12 @@ export interface JudgedViolation {
   readonly entryLevel?: number;
 }
 
+/** A kernel operation as the SUT was called: its text and its first kernel-VA argument. */
+interface KernelCall {
+  readonly text: string;
+  readonly va?: bigint;
+}
+
 /** Formats an argument of a kernel operation as the kernel would print it. */
 function callArg(a: unknown): string {
   if (typeof a === 'bigint') return `0x${a.toString(16)}`;
@@ -57,14 +63,17 @@ function callArg(a: unknown): string {
  * @param calls - where the calls are remembered
  * @returns the same operations
  */
-function remembered(ops: KernelOps, calls: WeakMap<object, string>): KernelOps {
+function remembered(ops: KernelOps, calls: WeakMap<object, KernelCall>): KernelOps {
   const out: Record<string, unknown> = {};
   for (const [name, v] of Object.entries(ops as unknown as Record<string, unknown>)) {
     out[name] =
       typeof v === 'function' && name !== 'inspect'
         ? (...args: unknown[]): unknown => {
             const g: unknown = (v as (...a: unknown[]) => unknown).apply(ops, args);
-            if (typeof g === 'object' && g !== null) calls.set(g, `${name}(${args.map(callArg).join(', ')})`);
+            if (typeof g === 'object' && g !== null) {
+              const va = args.find((a): a is bigint => typeof a === 'bigint' && a >> 48n === 0xffffn);
+              calls.set(g, { text: `${name}(${args.map(callArg).join(', ')})`, ...(va === undefined ? {} : { va }) });
+            }
             return g;
           }
         : v;
@@ -106,9 +115,13 @@ export class JudgedRun {
   /** The label of the operation running now (events are judged as they happen). */
   private during = 'boot';
   /** The kernel call each generator of the SUT was made by. */
-  private readonly calls = new WeakMap<object, string>();
+  private readonly calls = new WeakMap<object, KernelCall>();
   /** The kernel call running on each CPU now. */
   private running = new Map<CpuId, string>();
+  /** The last kernel call of the run (its text), for failure reports. */
+  lastCall: string | undefined;
+  /** The first kernel-VA argument of the last kernel call that had one. */
+  lastCallVa: bigint | undefined;
 
   /**
    * @param config - the SUT configuration
@@ -229,6 +242,21 @@ export class JudgedRun {
   }
 
   /**
+   * Notes the kernel calls about to run, per CPU (for the violation's `call`) and as the run's last.
+   * @param tasks - the generators and their CPUs
+   */
+  private noteCalls(tasks: readonly { readonly cpu: CpuId; readonly gen: object }[]): void {
+    this.running = new Map();
+    for (const t of tasks) {
+      const c = this.calls.get(t.gen);
+      if (c === undefined) continue;
+      this.running.set(t.cpu, c.text);
+      this.lastCall = `${c.text} on cpu${t.cpu}`;
+      if (c.va !== undefined) this.lastCallVa = c.va;
+    }
+  }
+
+  /**
    * Runs one kernel operation to completion on `cpu`, then judges its events.
    * @param label - what it is, for reports (e.g. `split_kernel_leaf_mapping(…)`)
    * @param gen - the operation
@@ -237,7 +265,7 @@ export class JudgedRun {
    */
   run<T>(label: string, gen: KGen<T>, cpu: CpuId = 0): T {
     this.during = label;
-    this.running = new Map(this.calls.has(gen) ? [[cpu, this.calls.get(gen) ?? '']] : []);
+    this.noteCalls([{ cpu, gen }]);
     try {
       const value = runToCompletion(this.m, cpu, gen);
       this.machineRules(label);
@@ -264,7 +292,7 @@ export class JudgedRun {
   interleave(tasks: readonly Task[], schedule: readonly number[]): ReturnType<typeof runInterleaved> {
     const label = tasks.map((t) => t.label ?? `task on cpu${t.cpu}`).join(' ∥ ');
     this.during = label;
-    this.running = new Map(tasks.flatMap((t) => (this.calls.has(t.gen) ? [[t.cpu, this.calls.get(t.gen) ?? '']] : [])));
+    this.noteCalls(tasks);
     try {
       const r = runInterleaved(this.m, tasks, schedule);
       this.machineRules(label);

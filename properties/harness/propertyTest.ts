@@ -11,6 +11,8 @@ import { it } from 'vitest';
 import { corpusExamples } from '../../shrinks/examples.ts';
 import type { PropertyDef } from '../registry.ts';
 import { defaultSut } from './sut.ts';
+import { failureContext } from './failureContext.ts';
+import { JudgedRun } from './judgedRun.ts';
 
 /**
  * Declares the test `<id>: <claim>`.
@@ -20,9 +22,24 @@ export function propertyTest<T>(p: PropertyDef<T>): void {
   it(`${p.id}: ${p.claim}`, async () => {
     const sut = await defaultSut();
     const examples = corpusExamples(p.id).map((v) => [v as T] as [T]);
-    fc.assert(
-      fc.property(p.arb, (input) => p.check(input, sut)),
-      { numRuns: Number(process.env['BBM_RUNS'] ?? p.numRuns) + examples.length, examples },
-    );
+    // The run of the last failing execution (the one fast-check reports) adds its VA layout.
+    let failedRun: JudgedRun | undefined;
+    try {
+      fc.assert(
+        fc.property(p.arb, (input) => {
+          JudgedRun.latest = undefined;
+          try {
+            p.check(input, sut);
+          } catch (e) {
+            failedRun = JudgedRun.latest;
+            throw e;
+          }
+        }),
+        { numRuns: Number(process.env['BBM_RUNS'] ?? p.numRuns) + examples.length, examples },
+      );
+    } catch (e) {
+      if (e instanceof Error && failedRun !== undefined) e.message += failureContext(failedRun, p.id, e.message);
+      throw e;
+    }
   });
 }

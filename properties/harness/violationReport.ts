@@ -6,10 +6,9 @@
  *
  * Layer: properties/harness.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { formatViolation } from '../../reports/formatViolation.ts';
 import { vaLayoutLines } from '../../reports/vaLayout.ts';
+import { saveRunTrace } from './failureContext.ts';
 import type { JudgedRun } from './judgedRun.ts';
 
 /**
@@ -37,12 +36,7 @@ export function violationReport(run: JudgedRun, propertyId: string): string {
     `    > ${String(n).padStart(7)}  ${v.line}`,
     ...(v.violation.va === undefined ? [] : vaLayoutLines(run.model, v.violation.va)),
   ];
-  const dir = process.env['BBM_TRACE_DIR'];
-  if (dir !== undefined && dir !== '') {
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${propertyId}.jsonl`);
-    writeFileSync(file, run.trace());
-    lines.push(`    whole run: ${file} (npx bbm-verify check-trace ${file})`);
-  }
+  const saved = saveRunTrace(run, propertyId);
+  if (saved !== undefined) lines.push(saved);
   return '\n' + lines.join('\n');
 }
