@@ -114,6 +114,8 @@ export class JudgedRun {
   private recordsSeen = 0;
   /** The label of the operation running now (events are judged as they happen). */
   private during = 'boot';
+  /** A new operation began: its first events open a new entry of `operations`. */
+  private opStarts = true;
   /** The kernel call each generator of the SUT was made by. */
   private readonly calls = new WeakMap<object, KernelCall>();
   /** The kernel call running on each CPU now. */
@@ -214,7 +216,14 @@ export class JudgedRun {
    */
   feed(during: string, live = false): void {
     const events = this.m.events;
-    if (this.fed < events.length) this.operations.push({ label: during, from: this.fed, to: events.length });
+    if (this.fed < events.length) {
+      // Events are fed as they happen: one entry per operation, extended while it runs.
+      const last = this.operations[this.operations.length - 1];
+      if (!this.opStarts && last !== undefined && last.label === during && last.to === this.fed)
+        this.operations[this.operations.length - 1] = { ...last, to: events.length };
+      else this.operations.push({ label: during, from: this.fed, to: events.length });
+      this.opStarts = false;
+    }
     for (; this.fed < events.length; this.fed++) {
       const e = events[this.fed];
       if (e === undefined) continue;
@@ -246,6 +255,7 @@ export class JudgedRun {
    * @param tasks - the generators and their CPUs
    */
   private noteCalls(tasks: readonly { readonly cpu: CpuId; readonly gen: object }[]): void {
+    this.opStarts = true;
     this.running = new Map();
     for (const t of tasks) {
       const c = this.calls.get(t.gen);
