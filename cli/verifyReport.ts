@@ -176,6 +176,8 @@ export function formatOutcome(
           ? indent([failure, ...trace].join('\n'))
           : [
               ...indent(failure.split('\n')[0] ?? ''),
+              // Which call and which kernel functions issued the failing primitive (the harness's).
+              ...[...failure.matchAll(/^ {4}((?:during|issued by|in) .*)$/gm)].map((m) => `          ${m[1] ?? ''}`),
               '',
               ...indent(report.text),
               '',

@@ -17,6 +17,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JudgedRun } from './judgedRun.ts';
+import { violationReport } from './violationReport.ts';
 
 const property = (id: string) => {
   const p = PROPERTIES.find((x) => x.id === id);
@@ -92,6 +93,35 @@ describe('the harness judges what the SUT does', () => {
     expect(text).toMatch(/\n {4}in trips_over_undefined\(\) ← split_kernel_leaf_mapping\(\)/);
     expect(text).toMatch(/\n {4}configuration: /);
     expect(text).toMatch(/\n {6} +\d+ {2}\{"op":"dsb","cpu":\d,"dom":"ishst"\}\n/);
+  });
+});
+
+describe('a violation reads without the code', () => {
+  it('says when the level of the site is not the level of the entry stored to', () => {
+    const run = new JudgedRun(makeConfig('4K'), createPortSut);
+    run.run('boot()', run.ops.boot());
+    // A store to a level-2 entry judged against a conflicting level-3 translation (bbm-unclean's
+    // site is the translation it conflicts with).
+    run.violation = {
+      violation: {
+        code: 'bbm-unclean',
+        event: 3,
+        cpu: 0,
+        pa: 0xf000002008n,
+        va: 0xffff000000200000n,
+        level: 3,
+        message: 'm',
+        detail: 'd',
+      } as never,
+      during: 'split_kernel_leaf_mapping(…) [cpu0]',
+      line: '{"op":"write"}',
+      entryLevel: 2,
+    };
+    expect(violationReport(run, 'x')).toContain(
+      '\n    (the store is to a level-2 entry; level 3 is that of the translation it conflicts with)\n',
+    );
+    run.violation = { ...run.violation, entryLevel: 3 };
+    expect(violationReport(run, 'x')).not.toContain('the store is to a level');
   });
 });
 
