@@ -56,7 +56,6 @@ export const createSut: SutFactory = (hw, config) => {
 );
 
 it('reports a SUT that aborts, exits non-zero, is killed, overflows its stack, breaks the contract or spins, each as a finding, and goes on', async () => {
-  const t0 = Date.now();
   const only = [
     'split.boundaries-exact',
     'split.blocks-kept',
@@ -67,7 +66,7 @@ it('reports a SUT that aborts, exits non-zero, is killed, overflows its stack, b
     'split.atomic-callers-lockless',
   ].join(',');
   const r = await runCli(
-    ['verify', '--sut', sut, '--only', only, '--runs', '1', '--run-timeout', '3s', '--seed', '20261201'],
+    ['verify', '--sut', sut, '--only', only, '--runs', '1', '--run-timeout', '10s', '--seed', '20261201'],
     Readable.from([]),
   );
   const text = r.stdout.join('\n');
@@ -85,12 +84,10 @@ it('reports a SUT that aborts, exits non-zero, is killed, overflows its stack, b
     'perm.valid-roundtrip',
     /\S.* on cpu\d: the SUT broke its contract: tlbi\('vmalle1is', 0xffff000040000000n\): TLBI VMALLE1IS takes no operand/,
   );
-  finding('split.hierarchical-pxn', /timeout: the SUT did not return within 3 s \(--run-timeout\), in run 1/);
+  finding('split.hierarchical-pxn', /timeout: the SUT did not return within 10 s \(--run-timeout\), in run 1/);
   expect(text).toMatch(/^pass {2}split\.atomic-callers-lockless/m);
   expect(r.stdout.at(-1)).toBe('1 passed, 6 failed');
   expect(r.code).toBe(1);
   // What the SUT wrote (node's native stack of the abort) is passed on, marked as the SUT's.
   expect(r.stderr.every((l) => l.startsWith('sut: '))).toBe(true);
-  // Generous: five child processes start on a busy machine; the spin is stopped at 3 s.
-  expect(Date.now() - t0).toBeLessThan(90_000);
 });

@@ -105,14 +105,14 @@ describe.concurrent('bbm-verify verify: no SUT can hang, end or fool the run', (
       '--runs',
       '2',
       '--run-timeout',
-      '3s',
+      '10s',
       // Generated inputs only (their paths); a saved value in progress: cli/replay.test.ts.
       '--no-corpus',
     ]);
     expect(r.code).toBe(1);
     const text = r.stdout.join('\n');
     expect(text).toMatch(
-      /FAIL {2}split\.boundaries-exact[^\n]*\n {6}timeout: the SUT did not return within 3 s \(--run-timeout\), in run 1\n {6}during split_kernel_leaf_mapping\(0x/,
+      /FAIL {2}split\.boundaries-exact[^\n]*\n {6}timeout: the SUT did not return within 10 s \(--run-timeout\), in run 1\n {6}during split_kernel_leaf_mapping\(0x/,
     );
     expect(text).toMatch(
       /FAIL {2}perm\.exact[^\n]*\n {6}the SUT called process\.exit\(0\) at [^\n]*misbehaving\.ts:\d+:\d+/,
@@ -122,9 +122,8 @@ describe.concurrent('bbm-verify verify: no SUT can hang, end or fool the run', (
     );
     expect(text).toMatch(/^pass {2}split\.blocks-kept/m);
     expect(r.stdout.at(-1)).toBe('1 passed, 2 failed');
-    // Stopped at the 3 s limit (the message says which limit stopped it), not at the default 30 s
-    // one; the bound is loose because three child processes start on a machine that may be busy.
-    expect(r.ms).toBeLessThan(60_000);
+    // Stopped at the 10 s limit given (above any honest run on a busy machine), not at the default
+    // 30 s one: the timeout line names the limit that stopped it (no wall-clock bound in a test).
   });
 
   it('reports a module that loops on import as a timeout within --time', async () => {
