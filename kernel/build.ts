@@ -1,0 +1,132 @@
+/**
+ * Compiles the kernel C harness: the harness (kernel/harness/bbm_harness.c), the shim
+ * (kernel/shim/) and a tree's arch/arm64/mm/mmu.c into one Node-API addon per granule, with the
+ * host's C compiler (`CC`, default gcc) against Node's own headers — no download, no node-gyp.
+ * Builds are cached by a hash of every input (sources, flags, compiler), so a run compiles at most
+ * once per tree and granule. The tree's file is compiled in place, so a compiler error points
+ * into it (`file:line`).
+ *
+ * Layer: kernel.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GranuleName } from '../impl/contract.ts';
+import type { KernelAddon } from './harness/protocol.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The project's own fixture tree (same paths and names as the kernel's). */
+export const FIXTURE_TREE = join(here, 'fixture');
+
+/** The files of a tree the harness compiles, relative to the tree's root. */
+export const TREE_FILES = ['arch/arm64/mm/mmu.c'] as const;
+
+/** A build that cannot be made: a missing tree file, compiler or header, or a compile error. */
+export class KernelBuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KernelBuildError';
+  }
+}
+
+const KCONFIG: Readonly<Record<GranuleName, string>> = {
+  '4K': 'CONFIG_ARM64_4K_PAGES',
+  '16K': 'CONFIG_ARM64_16K_PAGES',
+  '64K': 'CONFIG_ARM64_64K_PAGES',
+};
+
+function nodeIncludeDir(): string {
+  const candidates = [resolve(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node'];
+  const found = candidates.find((d) => existsSync(join(d, 'node_api.h')));
+  if (found === undefined) throw new KernelBuildError(`node_api.h not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? filesUnder(p) : [p];
+    });
+}
+
+function compilerVersion(cc: string): string {
+  try {
+    return execFileSync(cc, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch {
+    throw new KernelBuildError(`C compiler '${cc}' not found (set CC, or install gcc)`);
+  }
+}
+
+/**
+ * Builds (or finds in the cache) the addon for a tree and granule.
+ * @param tree - a directory holding arch/arm64/mm/mmu.c (the fixture, a patched copy, a kernel tree)
+ * @param granule - the translation granule (the Kconfig page size)
+ * @returns the path of the `.node` file
+ * @throws KernelBuildError with the compiler's first error lines
+ */
+export function buildKernelAddon(tree: string, granule: GranuleName): string {
+  const root = resolve(tree);
+  for (const f of TREE_FILES)
+    if (!existsSync(join(root, f))) throw new KernelBuildError(`${join(root, f)}: no such file (is ${root} a tree?)`);
+  const cc = process.env['CC'] ?? 'gcc';
+  const include = nodeIncludeDir();
+  const harness = join(here, 'harness', 'bbm_harness.c');
+  const flags = [
+    '-std=gnu11',
+    '-O1',
+    '-g',
+    '-Wall',
+    '-Wextra',
+    '-Werror',
+    '-Wno-unused-parameter',
+    '-fno-strict-aliasing',
+    '-fPIC',
+    '-shared',
+    '-DNODE_GYP_MODULE_NAME=bbm_kernel',
+    `-D${KCONFIG[granule]}`,
+    `-I${include}`,
+    `-I${join(here, 'shim', 'include')}`,
+  ];
+  const hash = createHash('sha256');
+  hash.update(compilerVersion(cc)).update(flags.join(' '));
+  for (const f of [harness, ...filesUnder(join(here, 'shim')), ...TREE_FILES.map((t) => join(root, t))])
+    hash.update(f).update(readFileSync(f));
+  const key = hash.digest('hex').slice(0, 16);
+  const cacheDir = join(here, '..', 'node_modules', '.cache', 'bbm-kernel');
+  const out = join(cacheDir, `kernel-${granule}-${key}.node`);
+  if (existsSync(out)) return out;
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    // Compiled from the tree's root, so that __FILE__ and the compiler's errors name arch/arm64/mm/mmu.c.
+    execFileSync(cc, [...flags, harness, ...TREE_FILES, '-o', tmp], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const stderr = String((e as { stderr?: Buffer }).stderr ?? '');
+    const errors = stderr.split('\n').filter((l) => /error|undefined reference/.test(l));
+    throw new KernelBuildError(`${root}: compile failed (${granule}): ${(errors[0] ?? stderr.trim()).trim()}`);
+  }
+  renameSync(tmp, out);
+  return out;
+}
+
+const loaded = new Map<string, KernelAddon>();
+
+/**
+ * Loads a built addon (once per path and process).
+ * @param path - the `.node` file
+ * @returns its Node-API surface
+ */
+export function loadKernelAddon(path: string): KernelAddon {
+  let addon = loaded.get(path);
+  if (addon === undefined) {
+    addon = createRequire(import.meta.url)(path) as KernelAddon;
+    loaded.set(path, addon);
+  }
+  return addon;
+}

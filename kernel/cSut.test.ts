@@ -1,0 +1,128 @@
+// The kernel C harness against the bundled port: the same operations on the same machine give the
+// same events (every store, barrier, allocation and lock, in order), the same return values and
+// the same kernel-visible state — on every granule, with allocation failures, and with two CPUs
+// interleaved at every primitive by the same schedule. The port and the fixture are written
+// independently (TypeScript from the kernel; C from ../shared/spec), so an agreement here is
+// evidence about both.
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import type { CpuSpec, GranuleName, SutConfig, SutFactory } from '../impl/contract.ts';
+import { runInterleaved } from '../impl/sched.ts';
+import { createSut as portSut } from '../impl/sut.ts';
+import { bootAll, fixture, makeConfig, NOABORT, PLAIN } from '../impl/testing/setup.ts';
+import { FIXTURE_TREE } from './build.ts';
+import { createKernelSut } from './cSut.ts';
+
+// The fixture itself, whatever BBM_KERNEL_TREE / BBM_KERNEL_PATCH say.
+const cSut = createKernelSut(FIXTURE_TREE);
+
+const PAGE_OFFSET = 0xffff000000000000n;
+const G = 1n << 30n;
+const PAGE: Readonly<Record<GranuleName, bigint>> = { '4K': 1n << 12n, '16K': 1n << 14n, '64K': 1n << 16n };
+
+interface Split {
+  readonly page: number;
+  readonly pages: number;
+}
+
+const splitArb: fc.Arbitrary<Split> = fc.record({
+  page: fc.oneof(fc.nat({ max: (1 << 17) - 1 }), fc.constantFrom(0, 1, 15, 16, 511, 512, 513, 8191, 8192)),
+  pages: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 600 })),
+});
+
+function range(g: GranuleName, s: Split): [bigint, bigint] {
+  const page = PAGE[g];
+  const span = (2n * G) / page;
+  const start = PAGE_OFFSET + (BigInt(s.page) % span) * page;
+  return [start, start + BigInt(s.pages) * page];
+}
+
+/** Runs the splits one after another on a booted machine; returns what is compared. */
+function sequential(factory: SutFactory, cfg: SutConfig, splits: readonly Split[], failAfter: readonly number[]) {
+  const f = fixture(cfg, { factory });
+  bootAll(f);
+  for (const k of failAfter) f.m.failAllocationAfter(k);
+  const from = f.m.events.length;
+  const rets = splits.map((s) => f.run(f.ops.split_kernel_leaf_mapping(...range(cfg.granule, s))));
+  return { rets, events: f.m.events.slice(from), state: f.ops.inspect() };
+}
+
+describe('kernel C harness ≡ bundled port (split_kernel_leaf_mapping and its callees)', () => {
+  test.prop(
+    {
+      granule: fc.constantFrom<GranuleName>('4K', '16K', '64K'),
+      splits: fc.array(splitArb, { minLength: 1, maxLength: 4 }),
+      failAllocAt: fc.uniqueArray(fc.nat({ max: 6 }), { maxLength: 2 }),
+    },
+    { numRuns: 40 },
+  )('same events, returns and state, sequentially, with allocation failures', ({ granule, splits, failAllocAt }) => {
+    // The failures are counted from the first split's allocation on.
+    const cfg = makeConfig(granule);
+    const port = sequential(portSut, cfg, splits, failAllocAt);
+    const c = sequential(cSut, cfg, splits, failAllocAt);
+    expect(c.rets).toEqual(port.rets);
+    expect(c.events).toEqual(port.events);
+    expect(c.state).toEqual(port.state);
+  });
+
+  test.prop(
+    {
+      granule: fc.constantFrom<GranuleName>('4K', '16K'),
+      a: splitArb,
+      b: splitArb,
+      schedule: fc.array(fc.nat({ max: 1 }), { maxLength: 400 }),
+    },
+    { numRuns: 25 },
+  )('same events with two CPUs interleaved by the same schedule (pgtable_split_lock contended)', (input) => {
+    const cfg = makeConfig(input.granule, { cpus: [NOABORT(0), NOABORT(1)] });
+    const run = (factory: SutFactory) => {
+      const f = fixture(cfg, { factory });
+      bootAll(f);
+      const from = f.m.events.length;
+      const result = runInterleaved(
+        f.m,
+        [
+          { cpu: 0, gen: f.ops.split_kernel_leaf_mapping(...range(input.granule, input.a)) },
+          { cpu: 1, gen: f.ops.split_kernel_leaf_mapping(...range(input.granule, input.b)) },
+        ],
+        input.schedule,
+      );
+      return { result, events: f.m.events.slice(from) };
+    };
+    const port = run(portSut);
+    const c = run(cSut);
+    expect(c.events).toEqual(port.events);
+    expect(c.result).toEqual(port.result);
+  });
+});
+
+describe('kernel C harness: the gate, warnings and refusals', () => {
+  it('returns -EBUSY with the WARN of the C (function, condition, file:line) in a blackout window', () => {
+    // The boot CPU has BBML2 (the linear map is left in blocks), a second one without it is
+    // online before finalisation: v7.x's second blackout window.
+    const cpus: CpuSpec[] = [NOABORT(0), PLAIN(1)];
+    const cfg = makeConfig('4K', { cpus });
+    const outcomes = [portSut, cSut].map((factory) => {
+      const f = fixture(cfg, { factory, online: [0, 1] });
+      f.run(f.ops.boot());
+      f.run(f.ops.mem_init());
+      const st = f.ops.inspect();
+      const ret = f.run(f.ops.split_kernel_leaf_mapping(PAGE_OFFSET + 0x200000n, PAGE_OFFSET + 0x201000n));
+      const warns = f.m.records.flatMap((r) => (r.kind === 'warn' ? [r.message] : []));
+      return { ret, requires: st.linear_map_requires_bbml2, warns };
+    });
+    const [port, c] = outcomes;
+    expect(port?.requires).toBe(true);
+    expect(port?.ret).toBe(-16);
+    expect(c?.ret).toBe(-16);
+    expect(c?.warns).toHaveLength(1);
+    expect(c?.warns[0]).toMatch(
+      /^split_kernel_leaf_mapping: WARN_ON\(num_online_cpus\(\) > 1\) at arch\/arm64\/mm\/mmu\.c:\d+$/,
+    );
+  });
+
+  it('refuses a configuration of another kernel variant with one clear error', () => {
+    const f = () => fixture(makeConfig('4K', { variant: 'v6.18' }), { factory: cSut });
+    expect(f).toThrow(/kernel-c: the tree's split_kernel_leaf_mapping\(\) is v7\.x; variant v6\.18 is refused/);
+  });
+});

@@ -1,0 +1,107 @@
+// The kernel C harness's own failure modes, each one clear line: a tree without the file, a compile
+// error pointing into the tree, a patch that does not apply, a BUG in the C (the task dies with
+// the function and line), and a fault in the C (the child process dies; `verify` reports it as a
+// finding on the property and goes on).
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KernelBug } from '../impl/contract.ts';
+import { bootAll, fixture, makeConfig } from '../impl/testing/setup.ts';
+import { buildKernelAddon, FIXTURE_TREE, KernelBuildError } from './build.ts';
+import { createKernelSut } from './cSut.ts';
+import { applyPatches, PatchError } from './patches.ts';
+
+const MMU_C = 'arch/arm64/mm/mmu.c';
+const PAGE_OFFSET = 0xffff000000000000n;
+
+/** A copy of the fixture with one text replacement in mmu.c. */
+function editedTree(from: string, to: string): string {
+  const tree = mkdtempSync(join(tmpdir(), 'bbm-tree-test-'));
+  cpSync(FIXTURE_TREE, tree, { recursive: true });
+  const file = join(tree, MMU_C);
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`fixture text not found: ${from}`);
+  writeFileSync(file, text.replace(from, to));
+  return tree;
+}
+
+describe('kernel C harness: bad trees and patches', () => {
+  it('a folder without arch/arm64/mm/mmu.c is refused by name', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'bbm-empty-'));
+    expect(() => buildKernelAddon(empty, '4K')).toThrow(KernelBuildError);
+    expect(() => buildKernelAddon(empty, '4K')).toThrow(/arch\/arm64\/mm\/mmu\.c: no such file \(is .* a tree\?\)/);
+  });
+
+  it("a compile error names the tree's file and line", () => {
+    const tree = editedTree('\tdsb(ishst);\n\t__pmd_populate', '\tdsb(ishst)\n\t__pmd_populate');
+    expect(() => buildKernelAddon(tree, '16K')).toThrow(
+      /compile failed \(16K\): arch\/arm64\/mm\/mmu\.c:\d+:\d+: error: /,
+    );
+  });
+
+  it('a patch that does not apply is refused with its name, the tree and git’s reason', () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'bbm-patch-')), 'bad.patch');
+    writeFileSync(
+      bad,
+      `--- a/${MMU_C}\n+++ b/${MMU_C}\n@@ -1,1 +1,1 @@\n-this line is not in the fixture\n+neither is this\n`,
+    );
+    expect(() => applyPatches(FIXTURE_TREE, [bad])).toThrow(PatchError);
+    expect(() => applyPatches(FIXTURE_TREE, [bad])).toThrow(/bad\.patch: does not apply to .*fixture: error: /);
+    expect(() => applyPatches(FIXTURE_TREE, ['/nonexistent.patch'])).toThrow(/no such patch file/);
+  });
+});
+
+describe('kernel C harness: the C misbehaves', () => {
+  it('a BUG_ON in the C ends the task as a KernelBug naming the function and line', () => {
+    const tree = editedTree(
+      '\tpte_phys = pgd_pgtable_alloc_init_mm_gfp(PGTABLE_LEVEL_PTE, gfp);',
+      '\tBUG_ON(to_cont);\n\tpte_phys = pgd_pgtable_alloc_init_mm_gfp(PGTABLE_LEVEL_PTE, gfp);',
+    );
+    const f = fixture(makeConfig('4K'), { factory: createKernelSut(tree) });
+    bootAll(f);
+    // Once only: the dead task keeps pgtable_split_lock, as in the kernel.
+    let thrown: unknown;
+    try {
+      f.run(f.ops.split_kernel_leaf_mapping(PAGE_OFFSET + 0x201000n, PAGE_OFFSET + 0x202000n));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(KernelBug);
+    expect((thrown as Error).message).toMatch(/^split_pmd: BUG_ON\(to_cont\) at arch\/arm64\/mm\/mmu\.c:\d+$/);
+  });
+
+  it('a plain dereference of a table pointer faults; verify reports the crash as a finding', () => {
+    const tree = editedTree(
+      '\tfor (i = 0; i < CONT_PTES; i++, ptep++)',
+      '\tif (pte_val(*ptep) == 0)\n\t\treturn;\n\tfor (i = 0; i < CONT_PTES; i++, ptep++)',
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'cli/main.ts',
+        'verify',
+        '--sut',
+        'kernel/cSut.ts',
+        '--only',
+        'split.boundaries-exact',
+        '--variant',
+        'v7.1',
+        '--granule',
+        '4K',
+        '--runs',
+        '20',
+        '--no-corpus',
+        '--progress',
+        'off',
+      ],
+      { encoding: 'utf8', env: { ...process.env, BBM_KERNEL_TREE: tree, BBM_KERNEL_PATCH: '' }, timeout: 240_000 },
+    );
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/split\.boundaries-exact/);
+    expect(r.stdout).toMatch(/killed by SIGSEGV/);
+  }, 300_000);
+});

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bbm-verify kernel harness: runs the extracted kernel C as coroutines, one per kernel
+ * operation in flight (each on the simulated CPU that called it), and exposes them to Node.js
+ * through Node-API. A coroutine runs until its next request (bbm_primitives.h), then control
+ * comes back here and to kernel/cSut.ts, which performs the request through the SUT contract's
+ * Primitives (a scheduling point for table, barrier, allocation and lock requests) and resumes the
+ * coroutine with the answer. So several CPUs are interleaved at every primitive, exactly as the
+ * bundled port's generators are (impl/CONTRACT.md §4).
+ *
+ * Node-API, in this file's order:
+ *   newInstance(physOffset: bigint, swapperPgDir: bigint) → instance (one per SUT, per run)
+ *   start(instance, op: number, cpu: number, a: bigint, b: bigint) → task
+ *   resume(task, answer: bigint, out: BigUint64Array(3)) → request kind (out = its arguments)
+ *   message(task) → the string of a LOCK/UNLOCK/WARN/BUG request
+ *   destroy(task)
+ *   compiledPageShift() → PAGE_SHIFT this addon was built for
+ *
+ * A fault in the C under test kills the process; the SUT contract runs plug-ins in a child
+ * process, so that is reported as a crash finding, never a suite crash.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include "../shim/bbm_shim.h"
+
+#define BBM_STACK_SIZE (256 * 1024)
+#define BBM_MAX_CPUS 64
+
+/* The kernel operations the harness can start (kernel/harness/protocol.ts lists the same). */
+enum bbm_op { BBM_OP_SPLIT_KERNEL_LEAF_MAPPING = 0 };
+int split_kernel_leaf_mapping(unsigned long start, unsigned long end);
+
+struct bbm_instance {
+	u64 phys_offset;
+	u64 swapper_pgd_pa;
+	struct bbm_lazy_mmu lazy[BBM_MAX_CPUS];
+};
+
+struct bbm_task {
+	struct bbm_instance *inst;
+	ucontext_t context;
+	void *stack;
+	int cpu, op;
+	u64 args[2];
+	/* The pending request. */
+	int kind;
+	u64 req[3];
+	const char *message;
+	char text[256];
+	u64 answer;
+	bool finished;
+};
+
+struct mm_struct init_mm;
+static ucontext_t harness_context;
+static struct bbm_task *running;
+
+u64 bbm_phys_offset(void) { return running->inst->phys_offset; }
+u64 bbm_swapper_pg_dir(void) { return running->inst->swapper_pgd_pa; }
+struct bbm_lazy_mmu *bbm_lazy_mmu_current(void) { return &running->inst->lazy[running->cpu]; }
+
+uint64_t bbm_request(enum bbm_request kind, uint64_t a, uint64_t b, uint64_t c, const char *message)
+{
+	struct bbm_task *t = running;
+
+	t->kind = kind;
+	t->req[0] = a;
+	t->req[1] = b;
+	t->req[2] = c;
+	t->message = message;
+	swapcontext(&t->context, &harness_context);
+	return t->answer;
+}
+
+void bbm_request_noreturn(enum bbm_request kind, const char *message)
+{
+	bbm_request(kind, 0, 0, 0, message);
+	abort(); /* the harness never resumes a BUG */
+}
+
+void bbm_warn(const char *function, const char *text)
+{
+	struct bbm_task *t = running;
+
+	snprintf(t->text, sizeof(t->text), "%s: %s", function, text);
+	bbm_request(BBM_REQ_WARN, 0, 0, 0, t->text);
+}
+
+void bbm_bug(const char *function, const char *text)
+{
+	struct bbm_task *t = running;
+
+	snprintf(t->text, sizeof(t->text), "%s: %s", function, text);
+	bbm_request_noreturn(BBM_REQ_BUG, t->text);
+}
+
+static void bbm_task_main(void)
+{
+	struct bbm_task *t = running;
+	long ret = 0;
+
+	switch (t->op) {
+	case BBM_OP_SPLIT_KERNEL_LEAF_MAPPING:
+		ret = split_kernel_leaf_mapping(t->args[0], t->args[1]);
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	t->finished = true;
+	bbm_request(BBM_REQ_DONE, (u64)ret, 0, 0, 0);
+	abort(); /* never resumed once done */
+}
+
+/* ---- Node-API ------------------------------------------------------------------------------- */
+
+#define NAPI_OK(call)                                                                               \
+	do {                                                                                        \
+		if ((call) != napi_ok) {                                                            \
+			napi_throw_error(env, NULL, "bbm harness: " #call " failed");               \
+			return NULL;                                                                \
+		}                                                                                   \
+	} while (0)
+
+static bool get_u64(napi_env env, napi_value v, u64 *out)
+{
+	bool lossless;
+
+	return napi_get_value_bigint_uint64(env, v, out, &lossless) == napi_ok;
+}
+
+static void free_instance(napi_env env, void *data, void *hint)
+{
+	(void)env;
+	(void)hint;
+	free(data);
+}
+
+static void free_task_stack(struct bbm_task *t)
+{
+	if (t->stack) {
+		munmap(t->stack, BBM_STACK_SIZE);
+		t->stack = NULL;
+	}
+}
+
+static void free_task(napi_env env, void *data, void *hint)
+{
+	(void)env;
+	(void)hint;
+	free_task_stack(data);
+	free(data);
+}
+
+static napi_value js_new_instance(napi_env env, napi_callback_info info)
+{
+	size_t argc = 2;
+	napi_value argv[2], out;
+	struct bbm_instance *inst;
+
+	NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+	inst = calloc(1, sizeof(*inst));
+	if (!inst || argc < 2 || !get_u64(env, argv[0], &inst->phys_offset) ||
+	    !get_u64(env, argv[1], &inst->swapper_pgd_pa)) {
+		free(inst);
+		napi_throw_type_error(env, NULL, "bbm harness: newInstance(physOffset: bigint, swapperPgDir: bigint)");
+		return NULL;
+	}
+	NAPI_OK(napi_create_external(env, inst, free_instance, NULL, &out));
+	return out;
+}
+
+static napi_value js_start(napi_env env, napi_callback_info info)
+{
+	size_t argc = 5;
+	napi_value argv[5], out;
+	struct bbm_instance *inst;
+	struct bbm_task *t;
+	int32_t op, cpu;
+
+	NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+	if (argc < 5 || napi_get_value_external(env, argv[0], (void **)&inst) != napi_ok ||
+	    napi_get_value_int32(env, argv[1], &op) != napi_ok || napi_get_value_int32(env, argv[2], &cpu) != napi_ok ||
+	    cpu < 0 || cpu >= BBM_MAX_CPUS) {
+		napi_throw_type_error(env, NULL, "bbm harness: start(instance, op, cpu < 64, a: bigint, b: bigint)");
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t || !get_u64(env, argv[3], &t->args[0]) || !get_u64(env, argv[4], &t->args[1])) {
+		free(t);
+		napi_throw_type_error(env, NULL, "bbm harness: start(instance, op, cpu, a: bigint, b: bigint)");
+		return NULL;
+	}
+	t->inst = inst;
+	t->op = op;
+	t->cpu = cpu;
+	/* A guard page below the stack turns an overflow into a fault, not a silent corruption. */
+	t->stack = mmap(NULL, BBM_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (t->stack == MAP_FAILED || mprotect(t->stack, 4096, PROT_NONE) != 0) {
+		free(t);
+		napi_throw_error(env, NULL, "bbm harness: cannot map a coroutine stack");
+		return NULL;
+	}
+	getcontext(&t->context);
+	t->context.uc_stack.ss_sp = t->stack;
+	t->context.uc_stack.ss_size = BBM_STACK_SIZE;
+	t->context.uc_link = NULL;
+	makecontext(&t->context, bbm_task_main, 0);
+	NAPI_OK(napi_create_external(env, t, free_task, NULL, &out));
+	return out;
+}
+
+static napi_value js_resume(napi_env env, napi_callback_info info)
+{
+	size_t argc = 3;
+	napi_value argv[3], out;
+	struct bbm_task *t;
+	napi_typedarray_type type;
+	size_t length;
+	void *data;
+	u64 *req;
+
+	NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+	if (argc < 3 || napi_get_value_external(env, argv[0], (void **)&t) != napi_ok || !get_u64(env, argv[1], &t->answer) ||
+	    napi_get_typedarray_info(env, argv[2], &type, &length, &data, NULL, NULL) != napi_ok ||
+	    type != napi_biguint64_array || length < 3) {
+		napi_throw_type_error(env, NULL, "bbm harness: resume(task, answer: bigint, out: BigUint64Array(3))");
+		return NULL;
+	}
+	if (t->finished || !t->stack || running) {
+		napi_throw_error(env, NULL, "bbm harness: resume of a finished or destroyed task");
+		return NULL;
+	}
+	running = t;
+	swapcontext(&harness_context, &t->context);
+	running = NULL;
+	req = data;
+	memcpy(req, t->req, sizeof(t->req));
+	NAPI_OK(napi_create_int32(env, t->kind, &out));
+	return out;
+}
+
+static napi_value js_message(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1], out;
+	struct bbm_task *t;
+
+	NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+	if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&t) != napi_ok) {
+		napi_throw_type_error(env, NULL, "bbm harness: message(task)");
+		return NULL;
+	}
+	NAPI_OK(napi_create_string_utf8(env, t->message ? t->message : "", NAPI_AUTO_LENGTH, &out));
+	return out;
+}
+
+static napi_value js_destroy(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1];
+	struct bbm_task *t;
+
+	NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+	if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&t) != napi_ok) {
+		napi_throw_type_error(env, NULL, "bbm harness: destroy(task)");
+		return NULL;
+	}
+	t->finished = true;
+	free_task_stack(t);
+	return NULL;
+}
+
+static napi_value js_compiled_page_shift(napi_env env, napi_callback_info info)
+{
+	napi_value out;
+
+	(void)info;
+	NAPI_OK(napi_create_int32(env, PAGE_SHIFT, &out));
+	return out;
+}
+
+static napi_value bbm_init(napi_env env, napi_value exports)
+{
+	napi_property_descriptor props[] = {
+		{ "newInstance", NULL, js_new_instance, NULL, NULL, NULL, napi_default, NULL },
+		{ "start", NULL, js_start, NULL, NULL, NULL, napi_default, NULL },
+		{ "resume", NULL, js_resume, NULL, NULL, NULL, napi_default, NULL },
+		{ "message", NULL, js_message, NULL, NULL, NULL, napi_default, NULL },
+		{ "destroy", NULL, js_destroy, NULL, NULL, NULL, napi_default, NULL },
+		{ "compiledPageShift", NULL, js_compiled_page_shift, NULL, NULL, NULL, napi_default, NULL },
+	};
+
+	if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok)
+		return NULL;
+	return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, bbm_init)

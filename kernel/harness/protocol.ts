@@ -1,0 +1,75 @@
+/**
+ * The request protocol between the kernel C harness (kernel/harness/bbm_harness.c) and its
+ * TypeScript side (kernel/cSut.ts): the numbers of `enum bbm_request`, `enum bbm_dsb`,
+ * `enum bbm_gfp`, `enum bbm_context` and `enum bbm_query` in kernel/shim/bbm_primitives.h, and
+ * the operations of `enum bbm_op`. kernel/harness/protocol.test.ts checks that both sides agree.
+ *
+ * Layer: kernel (a SUT plug-in: imports impl/contract.ts only).
+ */
+import type { AllocContext, DsbDomain, Gfp } from '../../impl/contract.ts';
+
+/** `enum bbm_request`: what a coroutine asks of the harness. */
+export const Req = {
+  DONE: 0,
+  READ: 1,
+  WRITE: 2,
+  DSB: 3,
+  ISB: 4,
+  ALLOC: 5,
+  FREE: 6,
+  LOCK: 7,
+  UNLOCK: 8,
+  LAZY_ENTER: 9,
+  LAZY_LEAVE: 10,
+  CPU: 11,
+  ONLINE: 12,
+  ROOT: 13,
+  QUERY: 14,
+  WARN: 15,
+  BUG: 16,
+} as const;
+
+/** `enum bbm_dsb`, in order. */
+export const DSB_DOMAINS: readonly DsbDomain[] = ['ish', 'ishst', 'nsh', 'nshst', 'sy'];
+/** `enum bbm_gfp`, in order. */
+export const GFPS: readonly Gfp[] = ['GFP_PGTABLE_KERNEL', 'GFP_ATOMIC', 'GFP_KERNEL'];
+/** `enum bbm_context`, in order. */
+export const CONTEXTS: readonly AllocContext[] = ['process', 'atomic', 'stopped'];
+
+/** `enum bbm_query`: kernel state the C reads from the rest of the SUT. */
+export const Query = {
+  LINEAR_MAP_REQUIRES_BBML2: 0,
+  SYSTEM_SUPPORTS_BBML2_NOABORT: 1,
+  CAPABILITIES_FINALIZED: 2,
+  PAGE_ALLOC_AVAILABLE: 3,
+  KFENCE_POOL: 4,
+  DEBUG_PAGEALLOC: 5,
+  RODATA_FULL: 6,
+  REALM: 7,
+  KFENCE_LATE: 8,
+} as const;
+
+/** `enum bbm_op`: the kernel operations the harness starts. */
+export const Op = { split_kernel_leaf_mapping: 0 } as const;
+
+/** The C side's `INVALID_PHYS_ADDR`. */
+export const INVALID_PHYS_ADDR = (1n << 64n) - 1n;
+
+/** An opaque handle of the addon (a Node-API external). */
+export type Handle = object;
+
+/** The Node-API surface of the compiled harness (one addon per granule). */
+export interface KernelAddon {
+  /** One SUT instance: its PHYS_OFFSET and the PA of swapper_pg_dir. */
+  newInstance(physOffset: bigint, swapperPgDir: bigint): Handle;
+  /** Starts a kernel operation as a coroutine on a CPU. */
+  start(instance: Handle, op: number, cpu: number, a: bigint, b: bigint): Handle;
+  /** Resumes a coroutine with the answer to its last request; returns its next request kind. */
+  resume(task: Handle, answer: bigint, out: BigUint64Array): number;
+  /** The string of a LOCK, UNLOCK, WARN or BUG request. */
+  message(task: Handle): string;
+  /** Frees a coroutine (finished or abandoned). */
+  destroy(task: Handle): void;
+  /** The PAGE_SHIFT the addon was compiled for. */
+  compiledPageShift(): number;
+}

@@ -1,0 +1,55 @@
+// Seeded bugs as patches: every kernel/patches/*.patch applies to the fixture tree, compiles, and
+// is killed by the properties on the C SUT — its catalogue entry's expected killer first, at the
+// pinned seed and default budget, as properties/mutantKills.ts does for the port's mutants. And
+// the unpatched fixture passes every property (a reduced budget here; `bbm-verify verify --sut
+// kernel/cSut.ts --variant v7.1,prealloc` runs the full one).
+import { describe, expect, it } from 'vitest';
+import { MUTANTS } from '../impl/mutants/catalogue.ts';
+import { FIXTURE_TREE } from './build.ts';
+import { C_SPLIT_VARIANTS, createKernelSut } from './cSut.ts';
+import { applyPatches, listKernelPatches } from './patches.ts';
+
+// The configuration generators read the narrowing when the catalogue is built (as `verify
+// --variant` sets it for its child): set it first, then load the properties.
+process.env['BBM_VARIANTS'] = C_SPLIT_VARIANTS.join(',');
+const { PROPERTIES } = await import('../properties/catalogue.ts');
+const { killMatrix } = await import('../properties/killMatrix.ts');
+const { verifyProperty } = await import('../properties/verify.ts');
+
+const seed = Number(process.env['BBM_SEED'] ?? 20261125);
+const narrowing = { variants: C_SPLIT_VARIANTS };
+
+describe('seeded bugs as patches to the C fixture', () => {
+  const patches = listKernelPatches();
+
+  it('every patch is a seeded bug of the catalogue, with its subject line', () => {
+    expect(patches.length).toBeGreaterThanOrEqual(14);
+    for (const p of patches) {
+      const m = MUTANTS.find((x) => x.id === p.id);
+      expect(m, `${p.id}.patch names no catalogue entry`).toBeDefined();
+      expect(p.subject).toBe(`[SEEDED BUG] ${p.id}: ${m?.description ?? ''}`);
+    }
+  });
+
+  it.each(patches.map((p) => [p.id, p] as const))('%s is killed on the C SUT', (_id, patch) => {
+    const mutant = MUTANTS.find((m) => m.id === patch.id);
+    if (mutant === undefined) throw new Error(`${patch.id}: not in the catalogue`);
+    const tree = applyPatches(FIXTURE_TREE, [patch.file]);
+    const [row] = killMatrix(
+      [{ ...mutant, createSut: createKernelSut(tree, `kernel-c+${patch.id}`) }],
+      PROPERTIES,
+      { seed, noShrink: true, narrowing },
+      true,
+    );
+    const kill = row?.results.find((r) => r.status === 'fail');
+    expect(kill, `${patch.id} survived every property on the C SUT`).toBeDefined();
+  });
+});
+
+describe('the unpatched C fixture', () => {
+  const fixture = createKernelSut(FIXTURE_TREE);
+  it.each(PROPERTIES.map((p) => [p.id, p] as const))('passes %s', (_id, property) => {
+    const r = verifyProperty(property, fixture, { seed, runs: 4, narrowing });
+    expect(r.status === 'pass' || r.status === 'no-input', `${property.id}: ${r.status}`).toBe(true);
+  });
+});
