@@ -9,15 +9,36 @@
  * Layer: shrinks.
  */
 import { z } from 'zod';
+import type { ConfigData } from './configRanges.ts';
+import { checkConfigRanges } from './configRanges.ts';
 import { bigintData } from './schema.ts';
 
 const int = z.number().int();
 const nat = int.nonnegative();
+/**
+ * An integer in the range its generator draws from: beyond it a value means nothing to the
+ * property (a per-mille position past the end of its run, a range long enough to leave the linear
+ * map, a burst longer than any schedule), so it is refused as bad input.
+ * @param lo - the least value
+ * @param hi - the greatest value
+ * @param from - the generator, for the message
+ * @returns the schema
+ */
+const within = (lo: number, hi: number, from: string): z.ZodNumber =>
+  int.min(lo, `must be ${lo}..${hi} (${from})`).max(hi, `must be ${lo}..${hi} (${from})`);
+/** A position in a run, per mille (0..999). */
+const perMille = within(0, 999, 'a position per mille');
+/** An online-CPU number, taken modulo the online CPUs (0..3, properties/commands/commands.ts). */
+const onlineCpu = within(0, 3, 'an online CPU number, taken modulo the online CPUs');
+/** A buddy-page number (0..9999, taken modulo the free pages; properties/ops/ops.ts). */
+const pick = within(0, 9999, 'a page number, taken modulo the free pages');
+/** A leaf number (0..300, properties/answers/answersCase.ts). */
+const leafNo = within(0, 300, 'a leaf number');
 
 const physRange = z.strictObject({ base: bigintData, size: bigintData });
 
 /** `SutConfig` (impl/contract.ts), encoded. */
-export const sutConfigData = z.strictObject({
+const sutConfigShape = z.strictObject({
   granule: z.enum(['4K', '16K', '64K']),
   variant: z.enum(['v7.1', 'v6.18', 'prealloc']),
   preempt_rt: z.boolean(),
@@ -42,46 +63,70 @@ export const sutConfigData = z.strictObject({
     .min(1),
 });
 
+/**
+ * `SutConfig` (impl/contract.ts), encoded: its shape, then a machine that can exist
+ * (configRanges.ts; piped, so that the ranges are checked only on a value of the right shape).
+ */
+export const sutConfigData = sutConfigShape.pipe(
+  z.custom<z.infer<typeof sutConfigShape>>().superRefine((cfg, ctx) => {
+    for (const issue of checkConfigRanges(cfg as ConfigData).slice(0, 1))
+      ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+  }),
+);
+
 /** `Burst` (properties/arbitraries/schedule.ts). */
-export const burstData = z.strictObject({ pick: nat, steps: nat });
+export const burstData = z.strictObject({
+  pick: within(0, 3, 'a task number, taken modulo the live tasks'),
+  steps: within(1, 3000, 'steps of a burst'),
+});
 
 /** `Target` (properties/ops/ops.ts). */
-export const targetData = z.strictObject({ leaf: nat, at: nat, whole: z.boolean() });
+export const targetData = z.strictObject({ leaf: leafNo, at: perMille, whole: z.boolean() });
 
 /** `Op` (properties/ops/ops.ts), one schema per kind. */
 export const opData = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('split'), run: nat, at: nat, pages: nat, target: targetData.optional() }),
+  z.strictObject({
+    kind: z.literal('split'),
+    run: nat,
+    at: perMille,
+    pages: within(1, 600, 'pages of a split'),
+    target: targetData.optional(),
+  }),
   z.strictObject({
     kind: z.literal('set_memory'),
     which: z.enum(['ro', 'rw', 'nx', 'x']),
-    pages: z.array(nat),
-    leaf: nat.optional(),
-    from: nat.optional(),
-    n: int.optional(),
+    pages: z.array(pick).min(1).max(6),
+    leaf: leafNo.optional(),
+    from: within(0, 4, 'the first page of the sub-range').optional(),
+    n: within(0, 5, 'pages of the sub-range').optional(),
     past: z.boolean().optional(),
   }),
   z.strictObject({
     kind: z.literal('set_memory_valid'),
-    page: nat,
-    n: nat,
+    page: pick,
+    n: within(1, 8, 'pages of set_memory_valid()'),
     enable: z.boolean(),
     target: targetData.optional(),
   }),
   z.strictObject({
     kind: z.literal('direct_map'),
     which: z.enum(['invalid', 'default', 'valid']),
-    page: nat,
+    page: pick,
     target: targetData.optional(),
-    nr: nat.optional(),
+    nr: within(1, 16, 'pages of the folio').optional(),
     valid: z.boolean().optional(),
   }),
   z.strictObject({ kind: z.literal('kfence_late') }),
-  z.strictObject({ kind: z.literal('kfence_protect'), page: nat, protect: z.boolean() }),
+  z.strictObject({
+    kind: z.literal('kfence_protect'),
+    page: within(0, 511, 'a KFENCE pool page'),
+    protect: z.boolean(),
+  }),
 ]);
 
 /** `CommandData` (properties/commands/systemModel.ts). */
 export const commandData = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('op'), op: opData, cpu: nat }),
+  z.strictObject({ kind: z.literal('op'), op: opData, cpu: onlineCpu }),
   z.strictObject({ kind: z.literal('pair'), a: opData, b: opData, schedule: z.array(burstData) }),
 ]);
 
@@ -90,22 +135,30 @@ const commandsData = z.strictObject({ $commands: z.array(z.strictObject({ $comma
 
 /** `Step` (properties/answers/answersCase.ts). */
 const stepData = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('op'), op: opData, cpu: nat, fail: nat.optional() }),
+  z.strictObject({
+    kind: z.literal('op'),
+    op: opData,
+    cpu: onlineCpu,
+    fail: within(0, 2, 'the allocation made to fail').optional(),
+  }),
   z.strictObject({ kind: z.literal('pair'), a: opData, b: opData, schedule: z.array(burstData) }),
 ]);
 
 const splitInput = z.strictObject({
   config: sutConfigData,
   run: nat,
-  at: nat,
-  pages: nat,
+  at: perMille,
+  pages: within(1, 600, 'pages of the split'),
   flavour: z.enum(['aligned', 'block', 'unaligned', 'hole']),
-  span: nat,
+  span: within(0, 5, 'a natural span'),
 });
+
+/** `lateMask`: which of the (at most two) secondaries come up late. */
+const lateMask = within(0, 3, 'a mask of late secondaries');
 
 const sequenceInput = z.strictObject({
   config: sutConfigData,
-  lateMask: nat,
+  lateMask,
   preMemInit: z.array(commandData).optional(),
   alone: z.array(commandData).optional(),
   preFinal: z.array(commandData),
@@ -115,7 +168,7 @@ const sequenceInput = z.strictObject({
 
 const answersInput = z.strictObject({
   config: sutConfigData,
-  lateMask: nat,
+  lateMask,
   preMemInit: z.array(stepData),
   alone: z.array(stepData),
   preFinal: z.array(stepData),
@@ -129,7 +182,7 @@ export const INPUT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'split.blocks-kept': splitInput,
   'split.translation-preserved': splitInput,
   'split.hierarchical-pxn': splitInput,
-  'split.atomic-callers-lockless': z.strictObject({ config: sutConfigData, page: nat }),
+  'split.atomic-callers-lockless': z.strictObject({ config: sutConfigData, page: within(0, 63, 'a page') }),
   'bbm.model-clean': sequenceInput,
   'bbm.no-tlb-conflict-without-bbml2': sequenceInput,
   'repaint.all-ptes': sutConfigData,
@@ -138,11 +191,22 @@ export const INPUT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'perm.exact': z.strictObject({
     config: sutConfigData,
     which: z.enum(['ro', 'rw', 'nx', 'x']),
-    pages: z.array(nat).min(1),
+    pages: z.array(pick).min(1).max(4),
     roFirst: z.boolean(),
   }),
-  'perm.valid-roundtrip': z.strictObject({ config: sutConfigData, leaf: nat, whole: z.boolean(), pages: nat }),
-  'errors.no-damage': z.strictObject({ config: sutConfigData, run: nat, at: nat, pages: nat, failAfterBoot: nat }),
+  'perm.valid-roundtrip': z.strictObject({
+    config: sutConfigData,
+    leaf: nat,
+    whole: z.boolean(),
+    pages: within(1, 8, 'pages given back'),
+  }),
+  'errors.no-damage': z.strictObject({
+    config: sutConfigData,
+    run: nat,
+    at: perMille,
+    pages: within(1, 64, 'pages of the split'),
+    failAfterBoot: within(0, 3, 'the allocation made to fail'),
+  }),
   'ops.answers-exact': answersInput,
   'ops.in-force-on-return': answersInput,
 };

@@ -48,7 +48,7 @@ export interface MachineOptions {
   /** CPUs online at the start (the trace header's CPUs); default: the boot CPU only. */
   readonly online?: readonly CpuId[];
   readonly preempt_rt?: boolean;
-  /** First PA handed out for table pages (default 0xf000000000, outside the test banks). */
+  /** First PA handed out for table pages (default {@link TABLE_POOL_BASE}, outside the test banks). */
   readonly tablePoolBase?: bigint;
   /** 0-based indexes of the allocations that fail (the root page is not counted). */
   readonly failAllocAt?: readonly number[];
@@ -69,6 +69,14 @@ export type RunRecord =
   | { readonly kind: 'lock' | 'unlock'; readonly cpu: CpuId; readonly name: string; readonly inStopMachine: boolean }
   | { readonly kind: 'lazy_mmu'; readonly cpu: CpuId; readonly enter: boolean }
   | { readonly kind: 'warn' | 'bug' | 'panic' | 'bad-access'; readonly cpu: CpuId; readonly message: string };
+
+/**
+ * Where the test machine's table pages start by default: 0xf000000000, above every RAM bank a
+ * configuration may have (shrinks/configRanges.ts refuses a bank that reaches it).
+ * DEVIATION: the kernel takes table pages from RAM (memblock, then the page allocator); here
+ * they come from a pool apart from the banks.
+ */
+export const TABLE_POOL_BASE = 0xf000000000n;
 
 /** Page size per granule. */
 export const PAGE_BYTES: Readonly<Record<GranuleName, bigint>> = { '4K': 0x1000n, '16K': 0x4000n, '64K': 0x10000n };
@@ -127,7 +135,7 @@ export class MemoryMachine implements Primitives, CpuSwitch {
     this.cur = boot.id;
     this.preemptRt = opts.preempt_rt ?? false;
     this.failAt = new Set(opts.failAllocAt ?? []);
-    this.nextPage = opts.tablePoolBase ?? 0xf000000000n;
+    this.nextPage = opts.tablePoolBase ?? TABLE_POOL_BASE;
     this.root = this.takePage(opts.granule === '64K' ? 1 : 0);
   }
 
