@@ -194,14 +194,66 @@ export class MachineState {
     const liveSince = page.reachable
       ? Math.max(page.writtenAt[index] ?? 0, page.reachableSince)
       : (page.writtenAt[index] ?? 0);
-    for (const cpu of this.slots) {
-      if ((reach & (1 << cpu.slot)) === 0) continue;
-      if (cpu.status !== 'parked' || !cpu.snapshotValid || cpu.parkedAt <= liveSince) continue;
-      const flushed = cpu.flushedSincePark.some(
-        (r) => (leaf || !r.leafOnly) && r.from < spanVa + span && spanVa < r.to,
-      );
-      if (!flushed) mask |= 1 << cpu.slot;
-    }
+    for (const cpu of this.slots)
+      if ((reach & (1 << cpu.slot)) !== 0 && this.parkedMayHold(cpu, liveSince, spanVa, span, leaf))
+        mask |= 1 << cpu.slot;
+    return mask;
+  }
+
+  /**
+   * Whether a parked CPU may hold an entry live since `liveSince`: it parked after that, with a
+   * valid snapshot, and no invalidation of the entry's span has reached it since its park.
+   * @param cpu - the CPU
+   * @param liveSince - when the entry (and the path to it) became live
+   * @param spanVa - first VA of the entry's TLB span
+   * @param span - its size
+   * @param leaf - whether it is a leaf (last-level TLBIs spare walk entries)
+   * @returns true if it may hold it
+   */
+  parkedMayHold(cpu: CpuState, liveSince: number, spanVa: number, span: number, leaf: boolean): boolean {
+    if (cpu.status !== 'parked' || !cpu.snapshotValid || cpu.parkedAt <= liveSince) return false;
+    return !cpu.flushedSincePark.some((r) => (leaf || !r.leafOnly) && r.from < spanVa + span && spanVa < r.to);
+  }
+
+  /**
+   * Mask of the parked CPUs of `among` that may hold the entry `page[index]` below the table
+   * `top` (one they reach through the link to `top`): they parked after the entry and every
+   * link from `top` down to it were live (a parked CPU fills nothing, not even through a
+   * walk-cache entry it keeps).
+   * @param among - candidate CPUs (parked holders of the link to `top`)
+   * @param top - the subtree's root
+   * @param page - the entry's table, in the subtree
+   * @param index - the entry
+   * @param spanVa - first VA of its TLB span
+   * @param span - its size
+   * @param leaf - whether it is a leaf
+   * @returns the mask
+   */
+  parkedHoldersBelow(
+    among: number,
+    top: TablePage,
+    page: TablePage,
+    index: number,
+    spanVa: number,
+    span: number,
+    leaf: boolean,
+  ): number {
+    let since = page.writtenAt[index] ?? 0;
+    for (let p = page; p !== top && p.parent !== null; p = p.parent)
+      since = Math.max(since, p.parent.writtenAt[p.parentIndex] ?? 0);
+    let mask = 0;
+    for (const cpu of this.slots)
+      if ((among & (1 << cpu.slot)) !== 0 && this.parkedMayHold(cpu, since, spanVa, span, leaf)) mask |= 1 << cpu.slot;
+    return mask;
+  }
+
+  /**
+   * Mask of the parked CPUs (online, not walking the kernel tables).
+   * @returns the mask
+   */
+  parkedMask(): number {
+    let mask = 0;
+    for (const cpu of this.slots) if (cpu.status === 'parked') mask |= 1 << cpu.slot;
     return mask;
   }
 

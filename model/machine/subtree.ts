@@ -96,9 +96,20 @@ export function unlinkSubtree(
     created.push(
       retireWalk(state, child, child.vaBase, span, parent.level, parent.pa + 8 * child.parentIndex, holders, writer),
     );
+    // A parked CPU holds an entry below the unlinked link only if it parked after that entry was
+    // live (it fills nothing while parked, not even through the walk-cache entry it keeps): the
+    // running holders hold the whole subtree, the parked ones entry by entry (SEMANTICS.md §1).
+    const parked = holders & state.parkedMask();
+    const below = (page: TablePage, index: number, spanVa: number, entrySpan: number, leaf: boolean): number =>
+      parked === 0
+        ? holders
+        : (holders & ~parked) | state.parkedHoldersBelow(parked, child, page, index, spanVa, entrySpan, leaf);
     forEachLeaf(state.geo, state.mem, child, child.vaBase, child.vaBase, child.vaBase + span, limits, {
       leaf: (e) => {
-        if (e.af === 1) created.push(...retireLeaf(state, e, holders, writer, true));
+        if (e.af !== 1) return;
+        const page = state.mem.pageOf(e.pa);
+        const h = page === undefined ? holders : below(page, (e.pa - page.pa) / 8, e.spanVa, e.span, true);
+        created.push(...retireLeaf(state, e, h, writer, true));
       },
       table: (page, va) => {
         if (page === child || page.parent === null) return;
@@ -111,7 +122,7 @@ export function unlinkSubtree(
             s,
             page.parent.level,
             page.parent.pa + 8 * page.parentIndex,
-            holders,
+            below(page.parent, page.parentIndex, va, s, false),
             writer,
             true,
           ),
