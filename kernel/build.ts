@@ -1,20 +1,22 @@
 /**
  * Compiles the kernel C harness: the harness (kernel/harness/bbm_harness.c), the shim
- * (kernel/shim/) and a tree's arch/arm64/mm/mmu.c into one Node-API addon per granule, with the
+ * (kernel/shim/) and, from a tree's arch/arm64/mm/mmu.c, the functions the harness calls with
+ * their same-file closure (kernel/extract.ts), into one Node-API addon per granule, with the
  * host's C compiler (`CC`, default gcc) against Node's own headers — no download, no node-gyp.
- * Builds are cached by a hash of every input (sources, flags, compiler), so a run compiles at most
- * once per tree and granule. The tree's file is compiled in place, so a compiler error points
- * into it (`file:line`).
+ * Builds are cached by a hash of every input (the extracted unit, the shim, flags, compiler), so a
+ * run compiles at most once per tree and granule. The unit is `#line`d back into the tree's file,
+ * so a compiler error points into it (`file:line`).
  *
  * Layer: kernel.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GranuleName } from '../impl/contract.ts';
+import { extractByName } from './extract.ts';
 import type { KernelAddon } from './harness/protocol.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,6 +26,31 @@ export const FIXTURE_TREE = join(here, 'fixture');
 
 /** The files of a tree the harness compiles, relative to the tree's root. */
 export const TREE_FILES = ['arch/arm64/mm/mmu.c'] as const;
+
+/** The functions the harness calls (`enum bbm_op`); the rest of what runs is their closure. */
+export const ROOT_FUNCTIONS: readonly string[] = ['split_kernel_leaf_mapping'];
+
+/**
+ * Names the shim provides (STUBBED kernel state, or a CUSTOMISED primitive), never taken from the
+ * tree even where its file defines them (kernel/shim/bbm_kernel.h, bbm_pgtable.h).
+ */
+export const SHIM_NAMES: readonly string[] = [
+  'linear_map_requires_bbml2',
+  'system_supports_bbml2_noabort',
+  'system_capabilities_finalized',
+  'page_alloc_available',
+  'debug_pagealloc_enabled',
+  'rodata_full',
+  'is_realm_world',
+  'arm64_kfence_can_set_direct_map',
+  'is_kfence_address',
+  'num_online_cpus',
+  'init_mm',
+  'swapper_pg_dir',
+  'set_swapper_pgd',
+  'lazy_mmu_mode_enable',
+  'lazy_mmu_mode_disable',
+];
 
 /** A build that cannot be made: a missing tree file, compiler or header, or a compile error. */
 export class KernelBuildError extends Error {
@@ -77,6 +104,15 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
   const cc = process.env['CC'] ?? 'gcc';
   const include = nodeIncludeDir();
   const harness = join(here, 'harness', 'bbm_harness.c');
+  // The unit compiled: the shim, then the named functions and their closure, `#line`d back into
+  // the tree's file.
+  const [file] = TREE_FILES;
+  const extraction = extractByName(readFileSync(join(root, file), 'utf8'), file, ROOT_FUNCTIONS, SHIM_NAMES);
+  if (extraction.missing.length > 0)
+    throw new KernelBuildError(
+      `${join(root, file)}: ${extraction.missing.join(', ')} not found (found: ${extraction.items.map((i) => i.name).join(', ') || 'nothing'})`,
+    );
+  const unit = `#include "bbm_shim.h"\n${extraction.source}`;
   const flags = [
     '-std=gnu11',
     '-O1',
@@ -85,31 +121,36 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
     '-Wextra',
     '-Werror',
     '-Wno-unused-parameter',
+    '-Wno-unused-function',
     '-fno-strict-aliasing',
     '-fPIC',
     '-shared',
     '-DNODE_GYP_MODULE_NAME=bbm_kernel',
     `-D${KCONFIG[granule]}`,
     `-I${include}`,
-    `-I${join(here, 'shim', 'include')}`,
+    `-I${join(here, 'shim')}`,
   ];
   const hash = createHash('sha256');
-  hash.update(compilerVersion(cc)).update(flags.join(' '));
-  for (const f of [harness, ...filesUnder(join(here, 'shim')), ...TREE_FILES.map((t) => join(root, t))])
-    hash.update(f).update(readFileSync(f));
+  hash.update(compilerVersion(cc)).update(flags.join(' ')).update(unit);
+  for (const f of [harness, ...filesUnder(join(here, 'shim'))]) hash.update(f).update(readFileSync(f));
   const key = hash.digest('hex').slice(0, 16);
   const cacheDir = join(here, '..', 'node_modules', '.cache', 'bbm-kernel');
   const out = join(cacheDir, `kernel-${granule}-${key}.node`);
   if (existsSync(out)) return out;
   mkdirSync(cacheDir, { recursive: true });
+  const unitFile = join(cacheDir, `unit-${key}.${process.pid}.c`);
+  writeFileSync(unitFile, unit);
   const tmp = `${out}.${process.pid}.tmp`;
   try {
-    // Compiled from the tree's root, so that __FILE__ and the compiler's errors name arch/arm64/mm/mmu.c.
-    execFileSync(cc, [...flags, harness, ...TREE_FILES, '-o', tmp], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Compiled from the tree's root: `#line` names arch/arm64/mm/mmu.c, so do __FILE__ and the
+    // compiler's errors.
+    execFileSync(cc, [...flags, harness, unitFile, '-o', tmp], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const stderr = String((e as { stderr?: Buffer }).stderr ?? '');
     const errors = stderr.split('\n').filter((l) => /error|undefined reference/.test(l));
     throw new KernelBuildError(`${root}: compile failed (${granule}): ${(errors[0] ?? stderr.trim()).trim()}`);
+  } finally {
+    rmSync(unitFile, { force: true });
   }
   renameSync(tmp, out);
   return out;

@@ -1,0 +1,42 @@
+/**
+ * The "names found" report: which of the functions the harness runs, and which of their
+ * same-file closure, a tree defines — before anything is compiled. `npx tsx kernel/names.ts
+ * [TREE]` (default: the fixture; `KERNEL_SRC` if set). Exit 0 when every root is found, 2 (one
+ * line) when the tree has no arch/arm64/mm/mmu.c or lacks a root.
+ *
+ * Layer: kernel.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURE_TREE, ROOT_FUNCTIONS, SHIM_NAMES, TREE_FILES } from './build.ts';
+import { extractByName } from './extract.ts';
+
+/**
+ * The report's lines for a tree.
+ * @param tree - the tree's root
+ * @returns the lines, and whether every root was found
+ */
+export function namesReport(tree: string): { lines: string[]; ok: boolean } {
+  const [file] = TREE_FILES;
+  const path = join(tree, file);
+  if (!existsSync(path)) return { lines: [`names: ${path}: no such file (is ${tree} a tree?)`], ok: false };
+  const e = extractByName(readFileSync(path, 'utf8'), file, ROOT_FUNCTIONS, SHIM_NAMES);
+  if (e.missing.length > 0)
+    return {
+      lines: [`names: ${path}: ${e.missing.join(', ')} not found (the harness runs ${ROOT_FUNCTIONS.join(', ')})`],
+      ok: false,
+    };
+  const lines = e.items.map(
+    (i) =>
+      `found  ${i.name.padEnd(34)} ${file}:${i.line}  ${i.kind}${ROOT_FUNCTIONS.includes(i.name) ? ' (root)' : ''}`,
+  );
+  lines.push(`stubbed by the shim, never taken from the tree: ${SHIM_NAMES.join(', ')}`);
+  return { lines, ok: true };
+}
+
+if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
+  const tree = process.argv[2] ?? process.env['KERNEL_SRC'] ?? FIXTURE_TREE;
+  const { lines, ok } = namesReport(tree);
+  for (const l of lines) (ok ? process.stdout : process.stderr).write(`${l}\n`);
+  process.exitCode = ok ? 0 : 2;
+}
