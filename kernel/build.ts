@@ -25,10 +25,31 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURE_TREE = join(here, 'fixture');
 
 /** The files of a tree the harness compiles, relative to the tree's root. */
-export const TREE_FILES = ['arch/arm64/mm/mmu.c'] as const;
+export const TREE_FILES = ['arch/arm64/mm/mmu.c', 'mm/pagewalk.c'] as const;
 
-/** The functions the harness calls (`enum bbm_op`); the rest of what runs is their closure. */
-export const ROOT_FUNCTIONS: readonly string[] = ['split_kernel_leaf_mapping'];
+/** A file of {@link TREE_FILES}. */
+export type TreeFile = (typeof TREE_FILES)[number];
+
+/**
+ * The names the harness needs from each file: the functions it calls (`enum bbm_op`, through the
+ * glue below) and what one file calls in another; the rest of what runs is their closure.
+ */
+export const ROOTS: Readonly<Record<TreeFile, readonly string[]>> = {
+  'arch/arm64/mm/mmu.c': ['split_kernel_leaf_mapping', 'linear_map_split_to_ptes'],
+  'mm/pagewalk.c': ['walk_kernel_page_table_range_lockless'],
+};
+
+/** The functions the harness starts (mmu.c's roots). */
+export const ROOT_FUNCTIONS: readonly string[] = ROOTS['arch/arm64/mm/mmu.c'];
+
+/**
+ * Glue generated after mmu.c's extraction: a non-static entry per `enum bbm_op` (the kernel's
+ * own functions may be static), with the harness's (unsigned long, unsigned long) signature.
+ */
+const GLUE = `#line 1 "<bbm-glue>"
+int bbm_glue_split_kernel_leaf_mapping(unsigned long a, unsigned long b) { return split_kernel_leaf_mapping(a, b); }
+int bbm_glue_linear_map_split_to_ptes(unsigned long a, unsigned long b) { return linear_map_split_to_ptes(NULL); }
+`;
 
 /**
  * Names the shim provides (STUBBED kernel state, or a CUSTOMISED primitive), never taken from the
@@ -50,6 +71,9 @@ export const SHIM_NAMES: readonly string[] = [
   'set_swapper_pgd',
   'lazy_mmu_mode_enable',
   'lazy_mmu_mode_disable',
+  'idmap_kpti_bbml2_flag',
+  'wait_linear_map_split_to_ptes',
+  'flush_tlb_kernel_range',
 ];
 
 /** A build that cannot be made: a missing tree file, compiler or header, or a compile error. */
@@ -104,15 +128,16 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
   const cc = process.env['CC'] ?? 'gcc';
   const include = nodeIncludeDir();
   const harness = join(here, 'harness', 'bbm_harness.c');
-  // The unit compiled: the shim, then the named functions and their closure, `#line`d back into
-  // the tree's file.
-  const [file] = TREE_FILES;
-  const extraction = extractByName(readFileSync(join(root, file), 'utf8'), file, ROOT_FUNCTIONS, SHIM_NAMES);
-  if (extraction.missing.length > 0)
-    throw new KernelBuildError(
-      `${join(root, file)}: ${extraction.missing.join(', ')} not found (found: ${extraction.items.map((i) => i.name).join(', ') || 'nothing'})`,
-    );
-  const unit = `#include "bbm_shim.h"\n${extraction.source}`;
+  // One unit per file (separate translation units, as in the kernel): the shim, then the named
+  // functions and their closure, `#line`d back into the tree's file; mmu.c's gets the glue.
+  const units = TREE_FILES.map((file) => {
+    const extraction = extractByName(readFileSync(join(root, file), 'utf8'), file, ROOTS[file], SHIM_NAMES);
+    if (extraction.missing.length > 0)
+      throw new KernelBuildError(
+        `${join(root, file)}: ${extraction.missing.join(', ')} not found (found: ${extraction.items.map((i) => i.name).join(', ') || 'nothing'})`,
+      );
+    return `#include "bbm_shim.h"\n${extraction.source}${file === 'arch/arm64/mm/mmu.c' ? GLUE : ''}`;
+  });
   const flags = [
     '-std=gnu11',
     '-O1',
@@ -131,26 +156,30 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
     `-I${join(here, 'shim')}`,
   ];
   const hash = createHash('sha256');
-  hash.update(compilerVersion(cc)).update(flags.join(' ')).update(unit);
+  hash.update(compilerVersion(cc)).update(flags.join(' '));
+  for (const u of units) hash.update(u);
   for (const f of [harness, ...filesUnder(join(here, 'shim'))]) hash.update(f).update(readFileSync(f));
   const key = hash.digest('hex').slice(0, 16);
   const cacheDir = join(here, '..', 'node_modules', '.cache', 'bbm-kernel');
   const out = join(cacheDir, `kernel-${granule}-${key}.node`);
   if (existsSync(out)) return out;
   mkdirSync(cacheDir, { recursive: true });
-  const unitFile = join(cacheDir, `unit-${key}.${process.pid}.c`);
-  writeFileSync(unitFile, unit);
+  const unitFiles = units.map((u, i) => {
+    const f = join(cacheDir, `unit-${key}-${i}.${process.pid}.c`);
+    writeFileSync(f, u);
+    return f;
+  });
   const tmp = `${out}.${process.pid}.tmp`;
   try {
     // Compiled from the tree's root: `#line` names arch/arm64/mm/mmu.c, so do __FILE__ and the
     // compiler's errors.
-    execFileSync(cc, [...flags, harness, unitFile, '-o', tmp], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(cc, [...flags, harness, ...unitFiles, '-o', tmp], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const stderr = String((e as { stderr?: Buffer }).stderr ?? '');
     const errors = stderr.split('\n').filter((l) => /error|undefined reference/.test(l));
     throw new KernelBuildError(`${root}: compile failed (${granule}): ${(errors[0] ?? stderr.trim()).trim()}`);
   } finally {
-    rmSync(unitFile, { force: true });
+    for (const f of unitFiles) rmSync(f, { force: true });
   }
   renameSync(tmp, out);
   return out;

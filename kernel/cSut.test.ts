@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { CpuSpec, GranuleName, SutConfig, SutFactory } from '../impl/contract.ts';
 import { runInterleaved } from '../impl/sched.ts';
 import { createSut as portSut } from '../impl/sut.ts';
-import { bootAll, fixture, makeConfig, NOABORT, PLAIN } from '../impl/testing/setup.ts';
+import { bootAll, fixture, makeConfig, NOABORT, oneBank, PLAIN } from '../impl/testing/setup.ts';
+import { leaves } from '../impl/testing/walker.ts';
 import { FIXTURE_TREE } from './build.ts';
 import { createKernelSut } from './cSut.ts';
 
@@ -94,6 +95,50 @@ describe('kernel C harness ≡ bundled port (split_kernel_leaf_mapping and its c
     expect(c.events).toEqual(port.events);
     expect(c.result).toEqual(port.result);
   });
+});
+
+describe('kernel C harness: the stop_machine() repaint in C', () => {
+  // The boot CPU has BBML2-noabort, the early secondary has no BBML2: setup_system_features()
+  // finalises without the capability and repaints the linear map to pages under stop_machine(),
+  // the C callback running on both CPUs (the secondary waits on the ID map).
+  it.each(['4K', '16K', '64K'] as const)(
+    '%s: same events as the port, and as many new tables as the kernel spec counts (§5.4)',
+    (granule) => {
+      const cfg = makeConfig(granule, { cpus: [NOABORT(0), PLAIN(1)], memblock: oneBank(G) });
+      const run = (factory: SutFactory) => {
+        const f = fixture(cfg, { factory });
+        f.run(f.ops.boot());
+        f.run(f.ops.mem_init());
+        f.run(f.ops.secondary_start_kernel(), 1);
+        // The count a model should use: one table per PUD leaf and per PMD leaf (after the PUD
+        // leaves are split) of the repainted ranges, the kernel image's linear alias excepted.
+        const kstart = PAGE_OFFSET + (cfg.memblock.kernel.stext - G);
+        const kend = PAGE_OFFSET + (cfg.memblock.kernel.init_begin - G);
+        const ptrs = f.m.pageSize / 8n;
+        let predicted = 0n;
+        for (const l of [...leaves(f.m, PAGE_OFFSET, kstart), ...leaves(f.m, kend, PAGE_OFFSET + G)])
+          if (l.level === 1) predicted += 1n + ptrs;
+          else if (l.level === 2) predicted += 1n;
+        const from = f.m.events.length;
+        f.run(f.ops.setup_system_features());
+        const events = f.m.events.slice(from);
+        return {
+          events,
+          predicted,
+          tables: BigInt(events.filter((e) => e.op === 'alloc').length),
+          st: f.ops.inspect(),
+        };
+      };
+      const port = run(portSut);
+      const c = run(cSut);
+      expect(c.st).toMatchObject({ capabilities_finalized: true, system_supports_bbml2_noabort: false });
+      expect(c.events.some((e) => e.op === 'stop')).toBe(true);
+      expect(c.events).toEqual(port.events);
+      expect(c.predicted).toBeGreaterThan(0n);
+      expect(c.tables).toBe(c.predicted);
+      expect(c.st.idmap_kpti_bbml2_flag).toBe(0);
+    },
+  );
 });
 
 describe('kernel C harness: the gate, warnings and refusals', () => {

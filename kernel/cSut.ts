@@ -1,25 +1,31 @@
 /**
- * The kernel's own C as a SUT: `split_kernel_leaf_mapping()` and everything it calls
- * (split_kernel_leaf_mapping_locked, split_pud, split_pmd, split_contpmd, split_contpte,
- * pgd_pgtable_alloc_init_mm_gfp, __pgd_pgtable_alloc) run as compiled C from a tree's
- * arch/arm64/mm/mmu.c — the project's fixture by default, `BBM_KERNEL_TREE` otherwise — and are
- * plugged in through the contract exactly like impl/alt/minimal-split.ts: the rest of the
- * kernel (boot's map_mem(), cpufeature, pageattr.c, the repaint) is the bundled port, whose
- * pageattr.c then calls the C split. Every C primitive is performed through `hw`, so every store
- * is a scheduling point and a trace event judged by the model; several CPUs run their own C
- * coroutines, interleaved at every primitive.
+ * The kernel's own C as a SUT: `split_kernel_leaf_mapping()` and the stop_machine() callback of
+ * the repaint, `linear_map_split_to_ptes()`, with everything they call (the split helpers,
+ * range_split_to_ptes() and its walk callbacks, mm/pagewalk.c's walker) run as compiled C from a
+ * tree — the project's fixture by default, `BBM_KERNEL_TREE` otherwise — in place of the bundled
+ * port's functions of the same names (the port's function table, impl/CONTRACT.md §5): the rest
+ * of the kernel (boot's map_mem(), cpufeature, pageattr.c, stop_machine() itself, the ID-map
+ * assembly of proc.S) is the port, whose pageattr.c then calls the C split and whose
+ * setup_system_features() runs the C callback on every CPU. Every C primitive is performed
+ * through `hw`, so every store is a scheduling point and a trace event judged by the model;
+ * several CPUs run their own C coroutines, interleaved at every primitive.
  *
  * Usage: `bbm-verify verify --sut kernel/cSut.ts --variant v7.1` (the fixture is the v7.x split;
  * a configuration of another kernel variant is refused).
  *
- * Layer: kernel (a SUT plug-in: imports impl/contract.ts and impl/sut.ts, never model/).
+ * DEVIATION: in the `prealloc` variant the repaint stays the port's (the fixture is upstream's,
+ * which allocates inside stop_machine()).
+ *
+ * Layer: kernel (a SUT plug-in: imports impl/, never model/).
  */
-import type { KernelOps, KGen, Primitives, SutConfig, SutFactory, Variant } from '../impl/contract.ts';
+import type { AllocContext, KernelOps, KGen, Primitives, SutConfig, SutFactory, Variant } from '../impl/contract.ts';
+import type { Kern, KernelFns } from '../impl/kernel.ts';
+import { cpu_install_idmap, cpu_uninstall_idmap, wait_linear_map_split_to_ptes } from '../impl/proc.ts';
 import { createPortSut } from '../impl/sut.ts';
 import { buildKernelAddon, FIXTURE_TREE, loadKernelAddon } from './build.ts';
 import { applyPatches } from './patches.ts';
 import type { Handle, KernelAddon } from './harness/protocol.ts';
-import { CONTEXTS, DSB_DOMAINS, GFPS, INVALID_PHYS_ADDR, Op, Query, Req } from './harness/protocol.ts';
+import { CONTEXTS, DSB_DOMAINS, GFPS, INVALID_PHYS_ADDR, Op, Query, Req, TLBI_KINDS } from './harness/protocol.ts';
 
 /** The kernel variants whose split_kernel_leaf_mapping() is the fixture's (v7.x, f12b435de2f2). */
 export const C_SPLIT_REFUSED_VARIANTS: readonly string[] = ['v6.18'];
@@ -67,6 +73,18 @@ function query(q: number, config: SutConfig, base: KernelOps): bigint {
   }
 }
 
+/** What a C request needs from the rest of the SUT (the port's state and its assembly). */
+export interface KernelHost {
+  /** A STUBBED-state query (`Query`). */
+  query(q: number): bigint;
+  /** The PA of a kernel image symbol (`_stext`, `__init_begin`). */
+  symbol(name: string): bigint;
+  /** `idmap_kpti_bbml2_flag`. */
+  flag: bigint;
+  /** cpu_install_idmap(), cpu_uninstall_idmap(), wait_linear_map_split_to_ptes() of the port. */
+  idmap(which: 'install' | 'uninstall' | 'wait'): KGen<void>;
+}
+
 /**
  * Runs one kernel operation of the C on the current CPU: resumes its coroutine, performs each
  * request through `hw` (a scheduling point where the contract's primitive is one), and returns
@@ -74,22 +92,22 @@ function query(q: number, config: SutConfig, base: KernelOps): bigint {
  * @param addon - the compiled harness
  * @param instance - this SUT's instance
  * @param hw - the primitives
- * @param answerQuery - answers a STUBBED-state query
+ * @param host - the port's side of the requests that are not primitives
  * @param op - the operation (`Op`)
- * @param a - first argument
- * @param b - second argument
+ * @param args - its two arguments
+ * @param context - the calling context its allocations report
  * @returns the operation's return value
  */
 export function* runKernelOp(
   addon: KernelAddon,
   instance: Handle,
   hw: Primitives,
-  answerQuery: (q: number) => bigint,
+  host: KernelHost,
   op: number,
-  a: bigint,
-  b: bigint,
+  args: readonly [bigint, bigint],
+  context: AllocContext,
 ): KGen<number> {
-  const task = addon.start(instance, op, hw.currentCpu(), a, b);
+  const task = addon.start(instance, op, hw.currentCpu(), args[0], args[1], CONTEXTS.indexOf(context));
   const out = new BigUint64Array(3);
   let answer = 0n;
   try {
@@ -140,7 +158,37 @@ export function* runKernelOp(
           answer = BigInt(hw.onlineCpus().length);
           break;
         case Req.QUERY:
-          answer = answerQuery(Number(x));
+          answer = host.query(Number(x));
+          break;
+        case Req.TLBI: {
+          const kind = pick(TLBI_KINDS, x, 'TLBI');
+          if (kind.startsWith('vmalle1')) yield* hw.tlbi(kind);
+          else if (kind.startsWith('r')) yield* hw.tlbi(kind, y, out[2] ?? 0n);
+          else yield* hw.tlbi(kind, y);
+          break;
+        }
+        case Req.RELAX:
+          yield* hw.cpuRelax();
+          break;
+        case Req.PANIC:
+          return hw.panic(addon.message(task));
+        case Req.SYMBOL:
+          answer = host.symbol(addon.message(task));
+          break;
+        case Req.FLAG_GET:
+          answer = host.flag;
+          break;
+        case Req.FLAG_SET:
+          host.flag = x;
+          break;
+        case Req.IDMAP_INSTALL:
+          yield* host.idmap('install');
+          break;
+        case Req.IDMAP_UNINSTALL:
+          yield* host.idmap('uninstall');
+          break;
+        case Req.IDMAP_WAIT:
+          yield* host.idmap('wait');
           break;
         case Req.WARN:
           hw.warn(addon.message(task));
@@ -156,9 +204,40 @@ export function* runKernelOp(
   }
 }
 
+function symbolPa(config: SutConfig, name: string): bigint {
+  const k = config.memblock.kernel;
+  if (name === '_stext') return k.stext;
+  if (name === '__init_begin') return k.init_begin;
+  if (name === '_text') return k.text;
+  if (name === '__init_end') return k.init_end;
+  if (name === '_end') return k.end;
+  throw new Error(`kernel C harness: unknown kernel image symbol ${name}`);
+}
+
+/** The host side of a run: the port's state and assembly, reached through its context. */
+function hostOf(k: Kern, config: SutConfig, ops: () => KernelOps): KernelHost {
+  return {
+    query: (q) => query(q, config, ops()),
+    symbol: (name) => symbolPa(config, name),
+    get flag() {
+      return BigInt(k.s.idmap_kpti_bbml2_flag);
+    },
+    set flag(v: bigint) {
+      k.s.idmap_kpti_bbml2_flag = Number(v);
+    },
+    idmap: (which) =>
+      which === 'install'
+        ? cpu_install_idmap(k)
+        : which === 'uninstall'
+          ? cpu_uninstall_idmap(k)
+          : wait_linear_map_split_to_ptes(k),
+  };
+}
+
 /**
- * A {@link SutFactory} whose split_kernel_leaf_mapping() is the C of a tree.
- * @param tree - a directory holding arch/arm64/mm/mmu.c
+ * A {@link SutFactory} whose split_kernel_leaf_mapping() and linear_map_split_to_ptes() are the
+ * C of a tree.
+ * @param tree - a directory holding arch/arm64/mm/mmu.c and mm/pagewalk.c
  * @param label - the name reported (default: `kernel-c`)
  * @returns the factory; it compiles the tree for a granule on first use (cached)
  */
@@ -168,13 +247,28 @@ export function createKernelSut(tree: string, label = 'kernel-c'): SutFactory {
       throw new Error(`${label}: the tree's split_kernel_leaf_mapping() is v7.x; variant ${config.variant} is refused`);
     const addon = loadKernelAddon(buildKernelAddon(tree, config.granule));
     const instance = addon.newInstance(physOffset(config), hw.rootTable());
-    return createPortSut(
-      hw,
-      config,
-      (base) => (start, end) =>
-        runKernelOp(addon, instance, hw, (q) => query(q, config, base), Op.split_kernel_leaf_mapping, start, end),
-      `${label}@${config.variant}`,
-    );
+    const built: { ops?: KernelOps } = {};
+    const self = (): KernelOps => {
+      if (built.ops === undefined) throw new Error(`${label}: a C operation ran before the SUT was built`);
+      return built.ops;
+    };
+    const fns: Partial<KernelFns> = {
+      split_kernel_leaf_mapping: (k, start, end) =>
+        runKernelOp(
+          addon,
+          instance,
+          hw,
+          hostOf(k, config, self),
+          Op.split_kernel_leaf_mapping,
+          [start, end],
+          'process',
+        ),
+    };
+    if (config.variant !== 'prealloc')
+      fns.linear_map_split_to_ptes = (k) =>
+        runKernelOp(addon, instance, hw, hostOf(k, config, self), Op.linear_map_split_to_ptes, [0n, 0n], 'stopped');
+    built.ops = createPortSut(hw, config, fns, `${label}@${config.variant}`);
+    return built.ops;
   };
 }
 

@@ -88,7 +88,7 @@ describe('extractByName', () => {
     expect(extractByName(SAMPLE, 'x.c', ['entry', 'split_pmd']).missing).toEqual(['split_pmd']);
   });
 
-  it("on the fixture: the harness's roots and exactly the split path", () => {
+  it("on the fixture's mmu.c: the harness's roots and exactly the split and repaint paths", () => {
     const text = readFileSync(join(FIXTURE_TREE, 'arch/arm64/mm/mmu.c'), 'utf8');
     const e = extractByName(text, 'arch/arm64/mm/mmu.c', ROOT_FUNCTIONS, SHIM_NAMES);
     expect(e.missing).toEqual([]);
@@ -102,6 +102,12 @@ describe('extractByName', () => {
       'split_pud',
       'split_kernel_leaf_mapping_locked',
       'split_kernel_leaf_mapping',
+      'split_to_ptes_pud_entry',
+      'split_to_ptes_pmd_entry',
+      'split_to_ptes_pte_entry',
+      'split_to_ptes_ops',
+      'range_split_to_ptes',
+      'linear_map_split_to_ptes',
     ]);
   });
 });
@@ -130,7 +136,10 @@ describe('the names-found report (kernel/names.ts)', () => {
     const { namesReport } = await import('./names.ts');
     const r = namesReport(FIXTURE_TREE);
     expect(r.ok).toBe(true);
-    expect(r.lines[0]).toMatch(/^found {2}pgtable_split_lock +arch\/arm64\/mm\/mmu\.c:\d+ {2}declaration$/);
+    expect(r.lines[0]).toMatch(/^found {2}pgtable_split_lock +arch\/arm64\/mm\/mmu\.c:\d+ +declaration$/);
+    expect(r.lines).toContainEqual(
+      expect.stringMatching(/^found {2}walk_kernel_page_table_range_lockless +mm\/pagewalk\.c:\d+ +function \(root\)$/),
+    );
     expect(r.lines).toContainEqual(expect.stringMatching(/^found {2}split_kernel_leaf_mapping +.*function \(root\)$/));
   });
   it('says in one line what a tree lacks', async () => {

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURE_TREE, ROOT_FUNCTIONS, SHIM_NAMES, TREE_FILES } from './build.ts';
+import { FIXTURE_TREE, ROOTS, SHIM_NAMES, TREE_FILES } from './build.ts';
 import { extractByName } from './extract.ts';
 
 /**
@@ -17,19 +17,21 @@ import { extractByName } from './extract.ts';
  * @returns the lines, and whether every root was found
  */
 export function namesReport(tree: string): { lines: string[]; ok: boolean } {
-  const [file] = TREE_FILES;
-  const path = join(tree, file);
-  if (!existsSync(path)) return { lines: [`names: ${path}: no such file (is ${tree} a tree?)`], ok: false };
-  const e = extractByName(readFileSync(path, 'utf8'), file, ROOT_FUNCTIONS, SHIM_NAMES);
-  if (e.missing.length > 0)
-    return {
-      lines: [`names: ${path}: ${e.missing.join(', ')} not found (the harness runs ${ROOT_FUNCTIONS.join(', ')})`],
-      ok: false,
-    };
-  const lines = e.items.map(
-    (i) =>
-      `found  ${i.name.padEnd(34)} ${file}:${i.line}  ${i.kind}${ROOT_FUNCTIONS.includes(i.name) ? ' (root)' : ''}`,
-  );
+  const lines: string[] = [];
+  for (const file of TREE_FILES) {
+    const path = join(tree, file);
+    if (!existsSync(path)) return { lines: [`names: ${path}: no such file (is ${tree} a tree?)`], ok: false };
+    const e = extractByName(readFileSync(path, 'utf8'), file, ROOTS[file], SHIM_NAMES);
+    if (e.missing.length > 0)
+      return {
+        lines: [`names: ${path}: ${e.missing.join(', ')} not found (the harness needs ${ROOTS[file].join(', ')})`],
+        ok: false,
+      };
+    for (const i of e.items)
+      lines.push(
+        `found  ${i.name.padEnd(38)} ${`${file}:${i.line}`.padEnd(26)} ${i.kind}${ROOTS[file].includes(i.name) ? ' (root)' : ''}`,
+      );
+  }
   lines.push(`stubbed by the shim, never taken from the tree: ${SHIM_NAMES.join(', ')}`);
   return { lines, ok: true };
 }

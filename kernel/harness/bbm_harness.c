@@ -10,7 +10,7 @@
  *
  * Node-API, in this file's order:
  *   newInstance(physOffset: bigint, swapperPgDir: bigint) → instance (one per SUT, per run)
- *   start(instance, op: number, cpu: number, a: bigint, b: bigint) → task
+ *   start(instance, op: number, cpu: number, a: bigint, b: bigint, context: number) → task
  *   resume(task, answer: bigint, out: BigUint64Array(3)) → request kind (out = its arguments)
  *   message(task) → the string of a LOCK/UNLOCK/WARN/BUG request
  *   destroy(task)
@@ -32,9 +32,17 @@
 #define BBM_STACK_SIZE (256 * 1024)
 #define BBM_MAX_CPUS 64
 
-/* The kernel operations the harness can start (kernel/harness/protocol.ts lists the same). */
-enum bbm_op { BBM_OP_SPLIT_KERNEL_LEAF_MAPPING = 0 };
-int split_kernel_leaf_mapping(unsigned long start, unsigned long end);
+/*
+ * The kernel operations the harness can start (kernel/harness/protocol.ts lists the same), each
+ * through the glue kernel/build.ts appends to the extracted unit (the kernel's own functions may
+ * be static).
+ */
+enum bbm_op { BBM_OP_SPLIT_KERNEL_LEAF_MAPPING = 0, BBM_OP_LINEAR_MAP_SPLIT_TO_PTES = 1 };
+int bbm_glue_split_kernel_leaf_mapping(unsigned long a, unsigned long b);
+int bbm_glue_linear_map_split_to_ptes(unsigned long a, unsigned long b);
+
+/* Storage the shim names (bbm_pgtable.h): never read or written as memory, only compared. */
+u64 idmap_kpti_bbml2_flag;
 
 struct bbm_instance {
 	u64 phys_offset;
@@ -46,7 +54,7 @@ struct bbm_task {
 	struct bbm_instance *inst;
 	ucontext_t context;
 	void *stack;
-	int cpu, op;
+	int cpu, op, ctx;
 	u64 args[2];
 	/* The pending request. */
 	int kind;
@@ -64,6 +72,11 @@ static struct bbm_task *running;
 u64 bbm_phys_offset(void) { return running->inst->phys_offset; }
 u64 bbm_swapper_pg_dir(void) { return running->inst->swapper_pgd_pa; }
 struct bbm_lazy_mmu *bbm_lazy_mmu_current(void) { return &running->inst->lazy[running->cpu]; }
+int bbm_current_context(void) { return running->ctx; }
+int bbm_current_cpu(void) { return running->cpu; }
+
+/* wait_linear_map_split_to_ptes() is proc.S assembly: the harness performs it. */
+void wait_linear_map_split_to_ptes(void) { bbm_request(BBM_REQ_IDMAP_WAIT, 0, 0, 0, 0); }
 
 uint64_t bbm_request(enum bbm_request kind, uint64_t a, uint64_t b, uint64_t c, const char *message)
 {
@@ -107,7 +120,10 @@ static void bbm_task_main(void)
 
 	switch (t->op) {
 	case BBM_OP_SPLIT_KERNEL_LEAF_MAPPING:
-		ret = split_kernel_leaf_mapping(t->args[0], t->args[1]);
+		ret = bbm_glue_split_kernel_leaf_mapping(t->args[0], t->args[1]);
+		break;
+	case BBM_OP_LINEAR_MAP_SPLIT_TO_PTES:
+		ret = bbm_glue_linear_map_split_to_ptes(t->args[0], t->args[1]);
 		break;
 	default:
 		ret = -EINVAL;
@@ -177,17 +193,17 @@ static napi_value js_new_instance(napi_env env, napi_callback_info info)
 
 static napi_value js_start(napi_env env, napi_callback_info info)
 {
-	size_t argc = 5;
-	napi_value argv[5], out;
+	size_t argc = 6;
+	napi_value argv[6], out;
 	struct bbm_instance *inst;
 	struct bbm_task *t;
-	int32_t op, cpu;
+	int32_t op, cpu, context;
 
 	NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-	if (argc < 5 || napi_get_value_external(env, argv[0], (void **)&inst) != napi_ok ||
+	if (argc < 6 || napi_get_value_external(env, argv[0], (void **)&inst) != napi_ok ||
 	    napi_get_value_int32(env, argv[1], &op) != napi_ok || napi_get_value_int32(env, argv[2], &cpu) != napi_ok ||
-	    cpu < 0 || cpu >= BBM_MAX_CPUS) {
-		napi_throw_type_error(env, NULL, "bbm harness: start(instance, op, cpu < 64, a: bigint, b: bigint)");
+	    napi_get_value_int32(env, argv[5], &context) != napi_ok || cpu < 0 || cpu >= BBM_MAX_CPUS) {
+		napi_throw_type_error(env, NULL, "bbm harness: start(instance, op, cpu < 64, a: bigint, b: bigint, context)");
 		return NULL;
 	}
 	t = calloc(1, sizeof(*t));
@@ -199,6 +215,7 @@ static napi_value js_start(napi_env env, napi_callback_info info)
 	t->inst = inst;
 	t->op = op;
 	t->cpu = cpu;
+	t->ctx = context;
 	/* A guard page below the stack turns an overflow into a fault, not a silent corruption. */
 	t->stack = mmap(NULL, BBM_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (t->stack == MAP_FAILED || mprotect(t->stack, 4096, PROT_NONE) != 0) {

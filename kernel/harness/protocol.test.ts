@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONTEXTS, DSB_DOMAINS, GFPS, Op, Query, Req } from './protocol.ts';
+import { CONTEXTS, DSB_DOMAINS, GFPS, Op, Query, Req, TLBI_KINDS } from './protocol.ts';
 
 const read = (rel: string): string => readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8');
 const header = read('../shim/bbm_primitives.h');
@@ -34,5 +34,8 @@ describe('harness protocol: C ≡ TypeScript', () => {
     expect(Object.keys(dsb)).toHaveLength(DSB_DOMAINS.length);
     expect(Object.keys(gfp)).toHaveLength(GFPS.length);
     expect(Object.keys(ctx)).toHaveLength(CONTEXTS.length);
+    const tlbi = cEnum(header, 'BBM_TLBI_');
+    expect(TLBI_KINDS.map((k) => tlbi[k])).toEqual(TLBI_KINDS.map((_k, i) => i));
+    expect(Object.keys(tlbi)).toHaveLength(TLBI_KINDS.length);
   });
 });

@@ -6,7 +6,7 @@
  *
  * Layer: kernel (a SUT plug-in: imports impl/contract.ts only).
  */
-import type { AllocContext, DsbDomain, Gfp } from '../../impl/contract.ts';
+import type { AllocContext, DsbDomain, Gfp, TlbiKind } from '../../impl/contract.ts';
 
 /** `enum bbm_request`: what a coroutine asks of the harness. */
 export const Req = {
@@ -27,7 +27,34 @@ export const Req = {
   QUERY: 14,
   WARN: 15,
   BUG: 16,
+  TLBI: 17,
+  RELAX: 18,
+  PANIC: 19,
+  SYMBOL: 20,
+  FLAG_GET: 21,
+  FLAG_SET: 22,
+  IDMAP_INSTALL: 23,
+  IDMAP_UNINSTALL: 24,
+  IDMAP_WAIT: 25,
 } as const;
+
+/** `enum bbm_tlbi`, in order. */
+export const TLBI_KINDS: readonly TlbiKind[] = [
+  'vae1is',
+  'vale1is',
+  'vaae1is',
+  'vaale1is',
+  'vae1',
+  'vale1',
+  'vaae1',
+  'vaale1',
+  'rvae1is',
+  'rvaae1is',
+  'rvale1is',
+  'rvaale1is',
+  'vmalle1is',
+  'vmalle1',
+];
 
 /** `enum bbm_dsb`, in order. */
 export const DSB_DOMAINS: readonly DsbDomain[] = ['ish', 'ishst', 'nsh', 'nshst', 'sy'];
@@ -50,7 +77,7 @@ export const Query = {
 } as const;
 
 /** `enum bbm_op`: the kernel operations the harness starts. */
-export const Op = { split_kernel_leaf_mapping: 0 } as const;
+export const Op = { split_kernel_leaf_mapping: 0, linear_map_split_to_ptes: 1 } as const;
 
 /** The C side's `INVALID_PHYS_ADDR`. */
 export const INVALID_PHYS_ADDR = (1n << 64n) - 1n;
@@ -62,8 +89,8 @@ export type Handle = object;
 export interface KernelAddon {
   /** One SUT instance: its PHYS_OFFSET and the PA of swapper_pg_dir. */
   newInstance(physOffset: bigint, swapperPgDir: bigint): Handle;
-  /** Starts a kernel operation as a coroutine on a CPU. */
-  start(instance: Handle, op: number, cpu: number, a: bigint, b: bigint): Handle;
+  /** Starts a kernel operation as a coroutine on a CPU, in a calling context (`CONTEXTS` index). */
+  start(instance: Handle, op: number, cpu: number, a: bigint, b: bigint, context: number): Handle;
   /** Resumes a coroutine with the answer to its last request; returns its next request kind. */
   resume(task: Handle, answer: bigint, out: BigUint64Array): number;
   /** The string of a LOCK, UNLOCK, WARN or BUG request. */

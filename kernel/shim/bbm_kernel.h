@@ -59,6 +59,9 @@ struct page;
 #define ptdesc_page(pt) ((struct page *)(pt))
 #define page_to_phys(page) __pa(page)
 
+/** enum bbm_context of the running task (kept by the harness). */
+int bbm_current_context(void);
+
 static inline int bbm_arm_level(enum pgtable_level level)
 {
 	return 3 - (int)level; /* PTE = Arm level 3 */
@@ -70,14 +73,14 @@ static inline struct ptdesc *bbm_pagetable_alloc(gfp_t gfp, unsigned int order, 
 
 	if (order != 0)
 		BUG();
-	pa = bbm_request(BBM_REQ_ALLOC, (u64)bbm_arm_level(level), gfp & ~__GFP_ZERO, BBM_CTX_process, 0);
+	pa = bbm_request(BBM_REQ_ALLOC, (u64)bbm_arm_level(level), gfp & ~__GFP_ZERO, (u64)bbm_current_context(), 0);
 	return pa == INVALID_PHYS_ADDR ? (struct ptdesc *)0 : (struct ptdesc *)__va(pa);
 }
 /*
  * pagetable_alloc(gfp, order). DEVIATION: the model's alloc event names the table's level, which
  * the kernel's allocator does not know; the shim reads it from the caller's `pgtable_level`
  * variable (the name __pgd_pgtable_alloc() gives it since 1b214452b6a7). The calling context is
- * always `process` (the split path holds a mutex), as impl/alt/minimal-split.ts assumes too.
+ * the task's (`process` for a split, `stopped` inside the stop_machine() repaint).
  */
 #define pagetable_alloc(gfp, order) bbm_pagetable_alloc((gfp), (order), pgtable_level)
 #define pagetable_pte_ctor(mm, ptdesc) true /* DEVIATION: no split page-table locks */

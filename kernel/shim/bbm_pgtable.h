@@ -113,12 +113,21 @@ static inline int pgd_present(pgd_t pgd) { return 1; } /* pgtable-nop4d.h: the P
 
 /* ---- CUSTOMISED: reading an entry ------------------------------------------------------------ */
 
+/*
+ * idmap_kpti_bbml2_flag, the handshake of the stop_machine() repaint: its storage is the bundled
+ * port's (init_idmap_kpti_bbml2_flag() sets it before stop_machine()), so READ_ONCE/WRITE_ONCE of
+ * it are harness requests too. DEVIATION: u64 here (u32 in the kernel; only 0..NR_CPUS is stored).
+ */
+extern u64 idmap_kpti_bbml2_flag;
+#define bbm_is_flag(p) ((const void *)(p) == (const void *)&idmap_kpti_bbml2_flag)
+
 /** READ_ONCE(*p) of an 8-byte table entry: a harness READ of the entry's PA. */
 #define READ_ONCE(x)                                                                                \
 	({                                                                                          \
 		_Static_assert(sizeof(x) == 8, "bbm shim: READ_ONCE of a table entry only");        \
 		__typeof__(x) __bbm_v;                                                              \
-		u64 __bbm_r = bbm_request(BBM_REQ_READ, __pa(&(x)), 0, 0, 0);                       \
+		u64 __bbm_r = bbm_is_flag(&(x)) ? bbm_request(BBM_REQ_FLAG_GET, 0, 0, 0, 0)         \
+						: bbm_request(BBM_REQ_READ, __pa(&(x)), 0, 0, 0);     \
 		memcpy(&__bbm_v, &__bbm_r, 8);                                                      \
 		__bbm_v;                                                                            \
 	})
@@ -129,7 +138,10 @@ static inline int pgd_present(pgd_t pgd) { return 1; } /* pgtable-nop4d.h: the P
 		__typeof__(x) __bbm_v = (val);                                                      \
 		u64 __bbm_w;                                                                        \
 		memcpy(&__bbm_w, &__bbm_v, 8);                                                      \
-		bbm_request(BBM_REQ_WRITE, __pa(&(x)), __bbm_w, 0, 0);                              \
+		if (bbm_is_flag(&(x)))                                                              \
+			bbm_request(BBM_REQ_FLAG_SET, __bbm_w, 0, 0, 0);                            \
+		else                                                                                \
+			bbm_request(BBM_REQ_WRITE, __pa(&(x)), __bbm_w, 0, 0);                      \
 	} while (0)
 
 #define pgdp_get(pgdp) READ_ONCE(*(pgdp))

@@ -31,6 +31,23 @@ enum bbm_request {
 	BBM_REQ_QUERY = 14,   /* a: enum bbm_query → its value */
 	BBM_REQ_WARN = 15,    /* message */
 	BBM_REQ_BUG = 16,     /* message; never resumed */
+	BBM_REQ_TLBI = 17,    /* a: enum bbm_tlbi, b: VA, c: size (range forms) */
+	BBM_REQ_RELAX = 18,   /* cpu_relax(): a blocked scheduling point */
+	BBM_REQ_PANIC = 19,   /* message; never resumed */
+	BBM_REQ_SYMBOL = 20,  /* message: a kernel image symbol (_stext, __init_begin) → its PA */
+	BBM_REQ_FLAG_GET = 21, /* → idmap_kpti_bbml2_flag */
+	BBM_REQ_FLAG_SET = 22, /* a: its new value */
+	BBM_REQ_IDMAP_INSTALL = 23,   /* cpu_install_idmap() */
+	BBM_REQ_IDMAP_UNINSTALL = 24, /* cpu_uninstall_idmap() */
+	BBM_REQ_IDMAP_WAIT = 25,      /* wait_linear_map_split_to_ptes() on the ID map (proc.S) */
+};
+
+/* The TLBI operations of the trace format, in impl/contract.ts order. */
+enum bbm_tlbi {
+	BBM_TLBI_vae1is = 0, BBM_TLBI_vale1is = 1, BBM_TLBI_vaae1is = 2, BBM_TLBI_vaale1is = 3,
+	BBM_TLBI_vae1 = 4, BBM_TLBI_vale1 = 5, BBM_TLBI_vaae1 = 6, BBM_TLBI_vaale1 = 7,
+	BBM_TLBI_rvae1is = 8, BBM_TLBI_rvaae1is = 9, BBM_TLBI_rvale1is = 10, BBM_TLBI_rvaale1is = 11,
+	BBM_TLBI_vmalle1is = 12, BBM_TLBI_vmalle1 = 13,
 };
 
 enum bbm_dsb { BBM_DSB_ish = 0, BBM_DSB_ishst = 1, BBM_DSB_nsh = 2, BBM_DSB_nshst = 3, BBM_DSB_sy = 4 };

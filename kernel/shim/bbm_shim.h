@@ -147,5 +147,6 @@ typedef unsigned int gfp_t;
 #include "bbm_primitives.h"
 #include "bbm_pgtable.h"
 #include "bbm_kernel.h"
+#include "bbm_walk.h"
 
 #endif /* BBM_SHIM_H */
