@@ -248,22 +248,17 @@ async function main(): Promise<void> {
       const dir = process.env['BBM_TRACE_DIR'];
       if (r.status === 'fail' && counterexample !== undefined && dir !== undefined && dir !== '') {
         const { saveFailureCase } = await import('../shrinks/failureCase.ts');
-        const c = saveFailureCase(
-          dir,
-          {
-            property: p,
-            sutName,
-            sut: judged,
-            seed: job.seed,
-            path: r.path ?? '',
-            counterexample,
-            failure: r.failure ?? '',
-          },
-          writeTrace,
-        );
+        const c = saveFailureCase(dir, {
+          property: p,
+          sutName,
+          sut: judged,
+          seed: job.seed,
+          path: r.path ?? '',
+          counterexample,
+          failure: r.failure ?? '',
+        });
         files = {
           caseFile: c.caseFile,
-          ...(c.traceFile === undefined ? {} : { traceFile: c.traceFile }),
           ...(c.note === undefined ? {} : { failure: `${r.failure ?? ''}\nnote: ${c.note}` }),
         };
       }

@@ -73,6 +73,8 @@ export interface PropertyResult {
    */
   readonly path?: string;
   readonly failure?: string;
+  /** The failing run's trace, `<BBM_TRACE_DIR>/<property>.jsonl`, when that folder is set (failureContext.ts). */
+  readonly traceFile?: string;
   /** Why it was skipped or had no input. */
   readonly reason?: string;
   /** Inputs tried before the first failure (for time-to-detect). */
@@ -236,7 +238,8 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
   }
   const err = details.errorInstance;
   const message = err instanceof Error ? err.message : String(err);
-  const text = failedRun === undefined ? message : message + failureContext(failedRun, p.id, message);
+  const context = failedRun === undefined ? undefined : failureContext(failedRun, p.id, message);
+  const text = message + (context?.lines ?? '');
   const [first = '', ...rest] = (details.counterexamplePath ?? '').split(':');
   const index = Number(first);
   const where =
@@ -251,6 +254,7 @@ export function verifyProperty(p: AnyProperty, sut: SutFactory, opts: VerifyOpti
     status: 'fail',
     ...where,
     failure: `${text}\n(shrunk ${details.numShrinks} time(s))`,
+    ...(context?.traceFile === undefined ? {} : { traceFile: context.traceFile }),
     runsToFailure: details.numRuns,
     counterexample: details.counterexample?.[0],
     shrinks: details.numShrinks,

@@ -1,10 +1,10 @@
 /**
  * What a failure leaves behind, whatever property failed and however: the failing value saved as
  * a case (`<dir>/<property>.case.json`, the corpus format, so `bbm-verify replay FILE` re-runs it
- * and `corpus add FILE` keeps it) and the primitive trace of its run (`<dir>/<property>.jsonl`, for
- * `check-trace`). The value is replayed once by itself, from its encoded form — exactly what a
- * later `replay` does — so the saved file is known to reproduce the failure, or the report says
- * it does not.
+ * and `corpus add FILE` keeps it). The value is replayed once by itself, from its encoded form —
+ * exactly what a later `replay` does — so the saved file is known to reproduce the failure, or the
+ * report says it does not. The primitive trace of the failing run beside it
+ * (`<dir>/<property>.jsonl`) is written by the harness alone (properties/harness/failureContext.ts).
  *
  * Layer: shrinks.
  */
@@ -34,20 +34,17 @@ export interface Failure {
 /** What was saved. */
 export interface SavedCase {
   readonly caseFile: string;
-  /** Absent when the check made no judged run. */
-  readonly traceFile?: string;
   /** Set when the saved value, replayed alone, does not fail the same way. */
   readonly note?: string;
 }
 
 /**
- * Saves a failure's case and trace.
+ * Saves a failure's case.
  * @param dir - the folder (`reports/out/<sut>/…`)
  * @param f - the failure
- * @param writeTrace - writes a trace file (the judged run's `bbm-trace/1` text)
- * @returns the files and, when the value does not reproduce the failure by itself, why
+ * @returns the file and, when the value does not reproduce the failure by itself, why
  */
-export function saveFailureCase(dir: string, f: Failure, writeTrace: (file: string, text: string) => void): SavedCase {
+export function saveFailureCase(dir: string, f: Failure): SavedCase {
   const input = encodeValue(f.counterexample);
   const first = f.failure.split('\n')[0] ?? '';
   const entry: CorpusEntry = {
@@ -66,18 +63,13 @@ export function saveFailureCase(dir: string, f: Failure, writeTrace: (file: stri
   checkEntry(JSON.parse(entryText(entry)), caseFile);
   writeAtomic(caseFile, entryText(entry));
   let note: string | undefined;
-  let traceFile: string | undefined;
   try {
     const r = runCase(f.property, decodeValue(input), f.sut);
     if (!r.failed) note = 'the saved value holds when replayed by itself: the failure depends on more than the value';
     else if ((r.report.split('\n')[0] ?? '') !== first)
       note = `the saved value, replayed by itself, fails differently: ${r.report.split('\n')[0] ?? ''}`;
-    if (r.run !== undefined) {
-      traceFile = join(dir, `${f.property.id}.jsonl`);
-      writeTrace(traceFile, r.run.trace());
-    }
   } catch (e) {
     note = `the saved value, replayed by itself, throws: ${(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''}`;
   }
-  return { caseFile, ...(traceFile === undefined ? {} : { traceFile }), ...(note === undefined ? {} : { note }) };
+  return { caseFile, ...(note === undefined ? {} : { note }) };
 }

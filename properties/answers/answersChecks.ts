@@ -250,7 +250,7 @@ function judge(
   const failed = recs.some((r) => r.kind === 'alloc' && r.pa === null);
   const head = (): string =>
     `${calls.map((c, i) => `${describeOp(c.op)} on cpu${c.cpu} = ${results[i]}`).join(' ∥ ')}${fail === undefined ? '' : ` (allocation #${fail} injected to fail${failed ? '' : ', not reached'})`}\non ${describeConfig(run.config)} [${phaseText(run)}]`;
-  if (run.violation !== undefined) throw new PropertyFailure(`${head()}${violationReport(run, check.id)}`);
+  if (run.violation !== undefined) throw new PropertyFailure(`${head()}${violationReport(run)}`);
   // The caller's flush of a _noflush API (secretmem: set_direct_map_invalid_noflush(), then
   // flush_tlb_kernel_range()).
   calls.forEach((c, i) => {

@@ -19,7 +19,7 @@ export const modelClean: PropertyDef<SequenceInput> = {
   numRuns: 30,
   check: (input, sut) => {
     const run = runSequence(input, sut);
-    if (run.violation !== undefined) throw new PropertyFailure(sequenceReport(input, run, 'bbm.model-clean'));
+    if (run.violation !== undefined) throw new PropertyFailure(sequenceReport(input, run));
   },
 };
 
@@ -35,7 +35,6 @@ export const noConflictWithoutBbml2: PropertyDef<SequenceInput> = {
   check: (input, sut) => {
     const run = runSequence(input, sut);
     const v = run.violation;
-    if (v !== undefined && CONFLICT_CODES.has(v.violation.code))
-      throw new PropertyFailure(sequenceReport(input, run, 'bbm.no-tlb-conflict-without-bbml2'));
+    if (v !== undefined && CONFLICT_CODES.has(v.violation.code)) throw new PropertyFailure(sequenceReport(input, run));
   },
 };

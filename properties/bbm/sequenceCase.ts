@@ -108,7 +108,7 @@ function lateCpus(input: SequenceInput): CpuId[] {
  * @param run - the run
  * @returns the text
  */
-export function sequenceReport(input: SequenceInput, run: JudgedRun, propertyId: string): string {
+export function sequenceReport(input: SequenceInput, run: JudgedRun): string {
   const v = run.violation;
   if (v === undefined) return 'no violation';
   const list = (ds: readonly CommandData[] | undefined): string[] =>
@@ -120,7 +120,7 @@ export function sequenceReport(input: SequenceInput, run: JudgedRun, propertyId:
   ];
   const steps = [...input.steps].map((c, i) => `  ${i + 1}. ${String(c)}`);
   return [
-    violationReport(run, propertyId).trimStart(),
+    violationReport(run).trimStart(),
     `configuration: ${describeConfig(input.config)}; CPUs brought up after setup_system_features(): ${
       lateCpus(input)
         .map((c) => `cpu${c}`)

@@ -86,7 +86,7 @@ export const linearMapComplete: PropertyDef<SutConfig> = {
     const run = new JudgedRun(cfg, sut);
     bootCpu(run);
     const head = `map_mem() on ${describeConfig(cfg)}${cfg.memblock.nomap === undefined ? '' : ` nomap=[${cfg.memblock.nomap.map((r) => `0x${r.base.toString(16)}+0x${r.size.toString(16)}`).join(',')}]`}`;
-    if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationReport(run, linearMapComplete.id)}`);
+    if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationReport(run)}`);
     const bad = run.records.find((r) => r.kind === 'warn' || r.kind === 'bug' || r.kind === 'bad-access');
     if (bad !== undefined && 'message' in bad)
       throw new PropertyFailure(`${head}\nmap_mem() recorded ${bad.kind}: ${bad.message}`);

@@ -80,7 +80,7 @@ export const noDamage: PropertyDef<ErrorInput> = {
       throw new PropertyFailure(
         `${head}\nexpected ${want}: ${gate.kind !== 'split' ? gate.kind + ' gate' : failed ? 'a table allocation failed' : 'no table allocation failed'}`,
       );
-    if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationReport(run, 'errors.no-damage')}`);
+    if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationReport(run)}`);
     const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
     const diff = firstDifference(before, after);
     if (diff !== undefined)

@@ -117,11 +117,11 @@ describe('a violation reads without the code', () => {
       line: '{"op":"write"}',
       entryLevel: 2,
     };
-    expect(violationReport(run, 'x')).toContain(
+    expect(violationReport(run)).toContain(
       '\n    (the store is to a level-2 entry; level 3 is that of the translation it conflicts with)\n',
     );
     run.violation = { ...run.violation, entryLevel: 3 };
-    expect(violationReport(run, 'x')).not.toContain('the store is to a level');
+    expect(violationReport(run)).not.toContain('the store is to a level');
   });
 });
 

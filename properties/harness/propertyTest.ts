@@ -38,7 +38,7 @@ export function propertyTest<T>(p: PropertyDef<T>): void {
         { numRuns: Number(process.env['BBM_RUNS'] ?? p.numRuns) + examples.length, examples },
       );
     } catch (e) {
-      if (e instanceof Error && failedRun !== undefined) e.message += failureContext(failedRun, p.id, e.message);
+      if (e instanceof Error && failedRun !== undefined) e.message += failureContext(failedRun, p.id, e.message).lines;
       throw e;
     }
   });

@@ -1,23 +1,21 @@
 /**
  * The part of a property failure that a model violation contributes: the verdict and its site,
- * the operation during which it happened, the events just before it with their numbers, and —
- * when `BBM_TRACE_DIR` is set (as `bbm-verify verify` sets it) — the whole run saved as a
- * `bbm-trace/1` file that `check-trace` replays on its own.
+ * the operation during which it happened, the events just before it with their numbers and the VA
+ * layout around the failing entry. The whole run is saved once the property is done, by
+ * failureContext.ts (not here: this text is made at every failing run met while shrinking).
  *
  * Layer: properties/harness.
  */
 import { formatViolation } from '../../reports/formatViolation.ts';
 import { vaLayoutLines } from '../../reports/vaLayout.ts';
-import { saveRunTrace } from './failureContext.ts';
 import type { JudgedRun } from './judgedRun.ts';
 
 /**
  * The report of a run's violation, or '' when it has none.
  * @param run - the judged run
- * @param propertyId - names the saved trace file
  * @returns indented lines, starting with a newline
  */
-export function violationReport(run: JudgedRun, propertyId: string): string {
+export function violationReport(run: JudgedRun): string {
   const v = run.violation;
   if (v === undefined) return '';
   const n = v.violation.event;
@@ -36,7 +34,5 @@ export function violationReport(run: JudgedRun, propertyId: string): string {
     `    > ${String(n).padStart(7)}  ${v.line}`,
     ...(v.violation.va === undefined ? [] : vaLayoutLines(run.model, v.violation.va)),
   ];
-  const saved = saveRunTrace(run, propertyId);
-  if (saved !== undefined) lines.push(saved);
   return '\n' + lines.join('\n');
 }

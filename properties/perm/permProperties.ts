@@ -136,7 +136,7 @@ export const permExact: PropertyDef<PermInput> = {
       );
     }
     if (run.violation !== undefined) {
-      throw new PropertyFailure(`${head}${violationReport(run, 'perm.exact')}`);
+      throw new PropertyFailure(`${head}${violationReport(run)}`);
     }
   },
 };

@@ -70,7 +70,7 @@ export const validRoundtrip: PropertyDef<RoundtripInput> = {
     const on = run.run(`set_memory_valid(0x${addr.toString(16)}, ${n}, true)`, run.ops.set_memory_valid(addr, n, true));
     const head = `set_memory_valid(0x${addr.toString(16)}, ${n}, false) = ${off}, then (…, true) = ${on}, on a ${formatSize(l.size)} leaf, ${describeConfig(input.config)}`;
     if (run.violation !== undefined) {
-      throw new PropertyFailure(`${head}${violationReport(run, validRoundtrip.id)}`);
+      throw new PropertyFailure(`${head}${violationReport(run)}`);
     }
     const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
     const diff = firstDifference(before, after);

@@ -64,7 +64,7 @@ function shapeKey(run: JudgedRun): string {
 }
 
 function violationText(run: JudgedRun): string {
-  return violationReport(run, 'repaint.prealloc-suffices');
+  return violationReport(run);
 }
 
 /** `repaint.all-ptes`. */
