@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,34 @@ function bbmVerify(args: readonly string[]): Promise<{ code: number | null; out:
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+}
+
+/**
+ * A corpus folder outside the checkout holding a copy of the entry's folder, the entry's text replaced.
+ * @param text - the entry's new text
+ * @returns the entry's file
+ */
+function corpusWith(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bbm-decode-'));
+  cpSync(SRC, join(dir, 'split.boundaries-exact'), { recursive: true });
+  const file = join(dir, 'split.boundaries-exact', 'split-skips-end.json');
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Exit 2, nothing on stdout, one line naming the file and the field, and the file untouched. */
+function expectRefused(
+  r: { code: number | null; stdout: readonly string[]; stderr: readonly string[] },
+  file: string,
+  field: RegExp,
+  text: string,
+): void {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toEqual([]);
+  expect(r.stderr).toHaveLength(1);
+  expect(r.stderr[0]).toMatch(new RegExp(`^bbm-verify: corpus: ${file.replace(/[.[\]\\/]/g, '\\$&')}: input\\.`));
+  expect(r.stderr[0]).toMatch(field);
+  expect(readFileSync(file, 'utf8')).toBe(text);
 }
 
 describe.concurrent('bbm-verify corpus: a value that does not decode is exit 2', () => {
@@ -47,18 +75,10 @@ describe.concurrent('bbm-verify corpus: a value that does not decode is exit 2',
       /input\.config\.memblock\.banks\[1\]: 0x1000000000000\+0x40000000 ends past the linear map \(its linear VAs would pass 0xffff800000000000/,
     ],
   ])('%s', async (_what, text, field) => {
-    const dir = mkdtempSync(join(tmpdir(), 'bbm-decode-'));
-    cpSync(SRC, join(dir, 'split.boundaries-exact'), { recursive: true });
-    const file = join(dir, 'split.boundaries-exact', 'split-skips-end.json');
-    writeFileSync(file, text);
-    const r = await bbmVerify(['corpus', 'check', dir]);
-    expect(r.code).toBe(2);
-    expect(r.out).toBe('');
-    const lines = r.err.split('\n').filter(Boolean);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^bbm-verify: corpus: ${file.replace(/[.[\]\\/]/g, '\\$&')}: input\\.`));
-    expect(lines[0]).toMatch(field);
-    expect(readFileSync(file, 'utf8')).toBe(text);
+    const file = corpusWith(text);
+    const r = await bbmVerify(['corpus', 'check', dirname(dirname(file))]);
+    const lines = (s: string): string[] => s.split('\n').filter(Boolean);
+    expectRefused({ code: r.code, stdout: lines(r.out), stderr: lines(r.err) }, file, field, text);
   });
 });
 
@@ -101,16 +121,7 @@ describe('bbm-verify corpus: a value out of range is exit 2', () => {
       /input\.at: must be 0\.\.999 \(a position per mille\)$/,
     ],
   ])('%s', async (_what, text, field) => {
-    const dir = mkdtempSync(join(tmpdir(), 'bbm-range-'));
-    cpSync(SRC, join(dir, 'split.boundaries-exact'), { recursive: true });
-    const file = join(dir, 'split.boundaries-exact', 'split-skips-end.json');
-    writeFileSync(file, text);
-    const r = await runCli(['corpus', 'check', dir], Readable.from([]));
-    expect(r.code).toBe(2);
-    expect(r.stdout).toEqual([]);
-    expect(r.stderr).toHaveLength(1);
-    expect(r.stderr[0]).toMatch(new RegExp(`^bbm-verify: corpus: ${file.replace(/[.[\]\\/]/g, '\\$&')}: input\\.`));
-    expect(r.stderr[0]).toMatch(field);
-    expect(readFileSync(file, 'utf8')).toBe(text);
+    const file = corpusWith(text);
+    expectRefused(await runCli(['corpus', 'check', dirname(dirname(file))], Readable.from([])), file, field, text);
   });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
+import { SUMMARY_ROWS } from './summaryRows.fixture.ts';
 import type { Row } from './verifyReport.ts';
 import { junitXml } from './verifySummary.ts';
 
@@ -19,20 +20,10 @@ async function errorsOf(xml: string): Promise<string[]> {
   return r.errors.map((e) => e.rawMessage);
 }
 
+// The rows of every status, the failure's text with a quote, a control character and a CDATA end
+// as well, and a property that had no input.
 const rows: Row[] = [
-  { property: 'split.blocks-kept', seed: 1, status: 'pass', runs: 60, ms: 812 },
-  {
-    property: 'bbm.model-clean',
-    seed: 1,
-    status: 'fail',
-    runs: 3,
-    ms: 2210,
-    message: '! bbm-unclean at event 4 (line 5): <a & b> "q"\n    cpu 0 \u0001 ]]>',
-    replay: "npx bbm-verify verify --only bbm.model-clean --seed 1 --path 2:0 --sut 'my sut.ts'",
-    path: '2:0',
-  },
-  { property: 'perm.valid-roundtrip', seed: 2, status: 'skip', runs: 0, ms: 3, message: 'no configuration has <x>' },
-  { property: 'errors.no-damage', seed: 2, status: 'error', runs: 0, ms: 5, message: 'Error: "x"\n  at y' },
+  ...SUMMARY_ROWS.map((r) => (r.status === 'fail' ? { ...r, message: `${r.message ?? ''} "q" \u0001 ]]>` } : r)),
   { property: 'perm.exact', seed: 2, status: 'no-input', runs: 0, ms: 0, message: '--path 9 names no input' },
 ];
 

@@ -13,7 +13,7 @@
  */
 import { mkdirSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { KernelOps, SutFactory } from '../impl/index.ts';
+import type { SutFactory } from '../impl/index.ts';
 import { createSut } from '../impl/index.ts';
 import { describeConfig } from '../properties/arbitraries/config.ts';
 import { PROPERTIES } from '../properties/catalogue.ts';
@@ -21,6 +21,7 @@ import type { AnyProperty } from '../properties/registry.ts';
 import type { SavedExample } from '../shrinks/examples.ts';
 import { decodeValue, encodeValue } from '../shrinks/encoding.ts';
 import { loadSut, SutLoadError } from '../properties/harness/sut.ts';
+import { callText, wrapOps } from '../properties/harness/wrapOps.ts';
 import type { PropertyResult } from '../properties/verify.ts';
 import { verifyProperty } from '../properties/verify.ts';
 import { encodeReportInput } from '../reports/inputCodec.ts';
@@ -47,31 +48,14 @@ process.exit = ((code?: number | string | null) => {
   return realExit(code);
 }) as typeof process.exit;
 
-/** Formats an argument of a kernel operation for the parent's report. */
-const arg = (a: unknown): string =>
-  typeof a === 'bigint'
-    ? `0x${a.toString(16)}`
-    : Array.isArray(a)
-      ? `[${a.length > 4 ? `${a.slice(0, 4).map(arg).join(', ')}, … ${a.length} in all` : a.map(arg).join(', ')}]`
-      : String(a);
-
 /** The SUT, telling the parent each configuration it is built for and each operation called. */
 function announced(sut: SutFactory, job: () => number): SutFactory {
   return (hw, config) => {
     send({ t: 'config', job: job(), config: describeConfig(config) });
-    const ops = sut(hw, config);
-    const out: Record<string, unknown> = {};
-    for (const [name, v] of Object.entries(ops as unknown as Record<string, unknown>)) {
-      out[name] =
-        typeof v === 'function' && name !== 'inspect'
-          ? (...args: unknown[]): unknown => {
-              send({ t: 'op', job: job(), op: `${name}(${args.map(arg).join(', ')})` });
-              return (v as (...a: unknown[]) => unknown).apply(ops, args);
-            }
-          : v;
-    }
-    // Members on the prototype (a class-based SUT) are kept as they are.
-    return Object.setPrototypeOf(out, Object.getPrototypeOf(ops) as object) as KernelOps;
+    return wrapOps(sut(hw, config), (name, args, call) => {
+      send({ t: 'op', job: job(), op: callText(name, args) });
+      return call();
+    });
   };
 }
 

@@ -1,32 +1,10 @@
 // The forms a CI gates on: the closing line (per seed and over seeds), the JSON summary and JUnit,
 // for every status a property can end in, with text that needs escaping.
 import { describe, expect, it } from 'vitest';
-import type { Row } from './verifyReport.ts';
+import { SUMMARY_ROWS } from './summaryRows.fixture.ts';
 import { jsonSummary, junitXml, summaryLine } from './verifySummary.ts';
 
-const rows: Row[] = [
-  { property: 'split.blocks-kept', seed: 1, status: 'pass', runs: 60, ms: 812 },
-  {
-    property: 'bbm.model-clean',
-    seed: 1,
-    status: 'fail',
-    runs: 3,
-    ms: 2210,
-    message: '! bbm-unclean at event 4 (line 5): <a & b>\n    cpu 0',
-    replay: "npx bbm-verify verify --only bbm.model-clean --seed 1 --path 2:0 --sut 'my sut.ts'",
-    path: '2:0',
-    counterexample: { $bigint: '0x10' },
-  },
-  {
-    property: 'perm.valid-roundtrip',
-    seed: 2,
-    status: 'skip',
-    runs: 0,
-    ms: 3,
-    message: 'no configuration of this property has variant v6.18',
-  },
-  { property: 'errors.no-damage', seed: 2, status: 'error', runs: 0, ms: 5, message: 'Error: "x"\n  at y' },
-];
+const rows = SUMMARY_ROWS;
 const info = { json: undefined, junit: undefined, seeds: [1, 2], ms: 3030, sut: undefined };
 
 describe('verify summary', () => {

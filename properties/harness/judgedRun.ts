@@ -22,6 +22,7 @@ import type { TraceEvent } from '../../impl/testing/trace.ts';
 import { toModelEvent } from './toModelEvent.ts';
 import { contractBreakReport } from './contractBreak.ts';
 import { issuedHere } from './issuedBy.ts';
+import { callText, wrapOps } from './wrapOps.ts';
 import type { BootPhase } from '../kernel/phase.ts';
 import { initialPhase } from '../kernel/phase.ts';
 
@@ -49,14 +50,6 @@ interface KernelCall {
   readonly va?: bigint;
 }
 
-/** Formats an argument of a kernel operation as the kernel would print it. */
-function callArg(a: unknown): string {
-  if (typeof a === 'bigint') return `0x${a.toString(16)}`;
-  if (Array.isArray(a))
-    return `[${a.length > 4 ? `${a.slice(0, 4).map(callArg).join(', ')}, … ${a.length} in all` : a.map(callArg).join(', ')}]`;
-  return String(a);
-}
-
 /**
  * The SUT's operations, each generator remembering the call that made it (for reports).
  * @param ops - the SUT's operations
@@ -64,22 +57,14 @@ function callArg(a: unknown): string {
  * @returns the same operations
  */
 function remembered(ops: KernelOps, calls: WeakMap<object, KernelCall>): KernelOps {
-  const out: Record<string, unknown> = {};
-  for (const [name, v] of Object.entries(ops as unknown as Record<string, unknown>)) {
-    out[name] =
-      typeof v === 'function' && name !== 'inspect'
-        ? (...args: unknown[]): unknown => {
-            const g: unknown = (v as (...a: unknown[]) => unknown).apply(ops, args);
-            if (typeof g === 'object' && g !== null) {
-              const va = args.find((a): a is bigint => typeof a === 'bigint' && a >> 48n === 0xffffn);
-              calls.set(g, { text: `${name}(${args.map(callArg).join(', ')})`, ...(va === undefined ? {} : { va }) });
-            }
-            return g;
-          }
-        : v;
-  }
-  // Members on the prototype (a class-based SUT) are kept as they are.
-  return Object.setPrototypeOf(out, Object.getPrototypeOf(ops) as object) as KernelOps;
+  return wrapOps(ops, (name, args, call) => {
+    const g = call();
+    if (typeof g === 'object' && g !== null) {
+      const va = args.find((a): a is bigint => typeof a === 'bigint' && a >> 48n === 0xffffn);
+      calls.set(g, { text: callText(name, args), ...(va === undefined ? {} : { va }) });
+    }
+    return g;
+  });
 }
 
 /** Options of a judged run. */
