@@ -16,6 +16,34 @@ import { applyPatches, PatchError } from './patches.ts';
 const MMU_C = 'arch/arm64/mm/mmu.c';
 const PAGE_OFFSET = 0xffff000000000000n;
 
+/** `bbm-verify verify` of split.boundaries-exact against a tree, in a child process. */
+function verifyC(tree: string, extra: readonly string[]) {
+  return spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'cli/main.ts',
+      'verify',
+      '--sut',
+      'kernel/cSut.ts',
+      '--only',
+      'split.boundaries-exact',
+      '--variant',
+      'v7.1',
+      '--granule',
+      '4K',
+      '--runs',
+      '20',
+      '--no-corpus',
+      '--progress',
+      'off',
+      ...extra,
+    ],
+    { encoding: 'utf8', env: { ...process.env, BBM_KERNEL_TREE: tree, BBM_KERNEL_PATCH: '' }, timeout: 240_000 },
+  );
+}
+
 /** A copy of the fixture with one text replacement in mmu.c. */
 function editedTree(from: string, to: string): string {
   const tree = mkdtempSync(join(tmpdir(), 'bbm-tree-test-'));
@@ -72,34 +100,25 @@ describe('kernel C harness: the C misbehaves', () => {
     expect((thrown as Error).message).toMatch(/^split_pmd: BUG_ON\(to_cont\) at arch\/arm64\/mm\/mmu\.c:\d+$/);
   });
 
+  it('an endless loop in the C (no primitive in it) is a finding at the run deadline, with its replay', () => {
+    const tree = editedTree(
+      '\tfor (i = 0; i < CONT_PTES; i++, ptep++)',
+      '\tfor (;;)\n\t\t;\n\tfor (i = 0; i < CONT_PTES; i++, ptep++)',
+    );
+    const r = verifyC(tree, ['--run-timeout', '5s']);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/FAIL +split\.boundaries-exact/);
+    expect(r.stdout).toMatch(/timeout: the SUT did not return within 5 s \(--run-timeout\), in run \d+/);
+    expect(r.stdout).toMatch(/during split_kernel_leaf_mapping\(0x[0-9a-f]+, 0x[0-9a-f]+\)/);
+    expect(r.stdout).toMatch(/replay: npx bbm-verify verify --only split\.boundaries-exact --seed \d+ --path \S+/);
+  }, 300_000);
+
   it('a plain dereference of a table pointer faults; verify reports the crash as a finding', () => {
     const tree = editedTree(
       '\tfor (i = 0; i < CONT_PTES; i++, ptep++)',
       '\tif (pte_val(*ptep) == 0)\n\t\treturn;\n\tfor (i = 0; i < CONT_PTES; i++, ptep++)',
     );
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'cli/main.ts',
-        'verify',
-        '--sut',
-        'kernel/cSut.ts',
-        '--only',
-        'split.boundaries-exact',
-        '--variant',
-        'v7.1',
-        '--granule',
-        '4K',
-        '--runs',
-        '20',
-        '--no-corpus',
-        '--progress',
-        'off',
-      ],
-      { encoding: 'utf8', env: { ...process.env, BBM_KERNEL_TREE: tree, BBM_KERNEL_PATCH: '' }, timeout: 240_000 },
-    );
+    const r = verifyC(tree, []);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/split\.boundaries-exact/);
     expect(r.stdout).toMatch(/killed by SIGSEGV/);
