@@ -81,7 +81,7 @@ export default tseslint.config(
   },
   { files: ['kernel/**/*.test.ts'], rules: boundary([['**/model/**']]) },
   {
-    files: ['bin/**/*.mjs', 'eslint.config.js'],
+    files: ['bin/**/*.mjs', 'bench/**/*.mjs', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );

@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{model,impl,kernel,properties,shrinks,reports,cli}/**/*.test.ts'],
+    include: ['{model,impl,kernel,properties,shrinks,reports,cli,bench}/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 120_000,
     pool: 'forks',

@@ -29,3 +29,8 @@ fc.configureGlobal({
 // `bbm-verify verify` run in-process by the CLI tests prints no progress lines into the test log
 // (cli/progress.ts); the progress test sets its own mode.
 process.env['BBM_PROGRESS'] ??= 'off';
+
+// vitest already runs one file per core: a `bbm-verify verify` inside a test runs one child at a
+// time (`BBM_JOBS`, its --jobs), so that the suite does not ask for twice the cores it has and a
+// test's deadlines are not spent waiting for one. The pool itself is tested with --jobs/workers.
+process.env['BBM_JOBS'] ??= '1';

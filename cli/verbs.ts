@@ -62,6 +62,12 @@ export const VERIFY_VERB: VerbSpec = {
     { name: 'path', value: 'P', help: 'replay the counterexample at this path (with --only ID and --seed)' },
     { name: 'no-corpus', help: 'generated inputs only: no saved value (shrinks/corpus) is tried first' },
     {
+      name: 'jobs',
+      value: 'N',
+      help: 'properties run at once, each in its own child process (default: one per core)',
+      env: 'BBM_JOBS',
+    },
+    {
       name: 'run-timeout',
       value: 'DURATION',
       help: `limit of one run of the SUT and of loading it (default ${RUN_TIMEOUT})`,

@@ -11,6 +11,7 @@
  *
  * Layer: cli.
  */
+import { availableParallelism } from 'node:os';
 import type { GranuleName, Variant } from '../impl/index.ts';
 import type { Narrowing } from '../properties/verify.ts';
 import type { CommandResult } from './checkTrace.ts';
@@ -65,6 +66,7 @@ interface Flags {
   readonly req: Request;
   readonly ctx: ReplayContext;
   readonly runTimeoutMs: number;
+  readonly workers: number;
   readonly timeMs?: number;
   readonly json?: string;
   readonly junit?: string;
@@ -84,6 +86,7 @@ function checkFlags(args: readonly string[]): Flags | string {
   const runs = str('runs') === undefined ? undefined : positiveInt(str('runs') ?? '', what('runs'));
   const timeMs = str('time') === undefined ? undefined : durationMs(str('time') ?? '', what('time'));
   const runTimeoutMs = durationMs(str('run-timeout') ?? RUN_TIMEOUT, what('run-timeout'));
+  const workers = str('jobs') === undefined ? availableParallelism() : positiveInt(str('jobs') ?? '', what('jobs'));
   const seed = str('seed') === undefined ? VERIFY_SEED : seedValue(str('seed') ?? '', what('seed'));
   const nSeeds = str('seeds') === undefined ? 1 : positiveInt(str('seeds') ?? '', what('seeds'));
   const granules = v['granule'] === undefined ? undefined : wordList(list('granule'), GRANULES, what('granule'));
@@ -125,6 +128,7 @@ function checkFlags(args: readonly string[]): Flags | string {
     },
     runTimeoutMs,
     progress: str('progress') === undefined ? 'auto' : progressMode(str('progress') ?? '', what('progress')),
+    workers,
     ...(timeMs === undefined ? {} : { timeMs }),
     ...(str('json') === undefined ? {} : { json: reportFile(str('json') ?? '', '--json') }),
     ...(str('junit') === undefined ? {} : { junit: reportFile(str('junit') ?? '', '--junit') }),
@@ -176,7 +180,11 @@ export async function runVerify(
   const t0 = Date.now();
   const problem = await runPlan(
     req,
-    { runTimeoutMs: flags.runTimeoutMs, ...(flags.timeMs === undefined ? {} : { timeMs: flags.timeMs }) },
+    {
+      runTimeoutMs: flags.runTimeoutMs,
+      workers: flags.workers,
+      ...(flags.timeMs === undefined ? {} : { timeMs: flags.timeMs }),
+    },
     env,
     {
       plan: (js) => {
@@ -193,12 +201,12 @@ export async function runVerify(
             `${seeds.length === 1 ? `seed ${seeds[0] ?? ''}` : `${seeds.length} seeds from ${seeds[0] ?? ''}`}${n}${shard}`,
         );
       },
-      outcome: (i, outcome) => {
+      outcome: (i, outcome, ms) => {
         const job = jobs[i];
         if (job === undefined) return;
         if (seeds.length > 1 && jobs[i - 1]?.seed !== job.seed)
           out(`seed ${job.seed} (${seeds.indexOf(job.seed) + 1}/${seeds.length})`);
-        const { lines, row } = formatOutcome(job, outcome, Date.now() - started, ctx, paint);
+        const { lines, row } = formatOutcome(job, outcome, ms ?? Date.now() - started, ctx, paint);
         started = Date.now();
         rows.push(row);
         progress.done(

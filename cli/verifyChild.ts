@@ -11,8 +11,9 @@
  *
  * Layer: cli.
  */
-import { mkdirSync, writeFileSync, writeSync } from 'node:fs';
+import { createReadStream, mkdirSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { SutFactory } from '../impl/index.ts';
 import { createSut } from '../impl/index.ts';
 import { describeConfig } from '../properties/arbitraries/config.ts';
@@ -29,7 +30,7 @@ import { runCase } from '../shrinks/corpusReplay.ts';
 import { reportInputOf } from './failureReport.ts';
 import { shardJobs } from './shard.ts';
 import type { ChildMessage, Job, Request, WireResult } from './verifyProtocol.ts';
-import { MESSAGE_FD } from './verifyProtocol.ts';
+import { JOB_FD, MESSAGE_FD } from './verifyProtocol.ts';
 
 const send = (m: ChildMessage): void => {
   writeSync(MESSAGE_FD, JSON.stringify(m) + '\n');
@@ -154,6 +155,32 @@ async function replayCase(
 /** How a report names the request's SUT: `port`, `mutant:<id>` or the module path. */
 const sutLabel = (req: Request): string => (req.mutant !== undefined ? `mutant:${req.mutant}` : (req.sut ?? 'port'));
 
+/**
+ * The job indexes to run: `from` to the end, or, in pull mode, each index the parent answers to
+ * a `ready` until it says `stop` (or closes the pipe).
+ * @param req - the request
+ * @param count - how many jobs the plan has
+ * @yields job indexes
+ */
+async function* jobIndexes(req: Request, count: number): AsyncGenerator<number, void, undefined> {
+  if (req.pull !== true) {
+    for (let i = req.from; i < count; i++) yield i;
+    return;
+  }
+  const input = createReadStream('', { fd: JOB_FD });
+  const lines = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      send({ t: 'ready' });
+      const next = await lines.next();
+      if (next.done === true || !/^\d+$/.test(next.value)) return;
+      yield Number(next.value);
+    }
+  } finally {
+    input.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const req = JSON.parse(process.argv[2] ?? '{}') as Request;
   const jobs = jobsOf(req);
@@ -185,7 +212,7 @@ async function main(): Promise<void> {
   const sutDir = req.sut === undefined ? 'port' : basename(req.sut).replace(/\.[cm]?[jt]sx?$/, '');
   const sutName =
     req.mutant !== undefined ? `mutant:${req.mutant}` : req.sut === undefined ? 'port' : `module:${req.sut}`;
-  for (let i = req.from; i < jobs.length; i++) {
+  for await (const i of jobIndexes(req, jobs.length)) {
     const job = jobs[i];
     const p = PROPERTIES.find((x) => x.id === job?.property);
     if (job === undefined || p === undefined) continue;

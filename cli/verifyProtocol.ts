@@ -43,6 +43,12 @@ export interface Request {
   readonly replay?: { readonly input: unknown; readonly trace?: string };
   /** Only this shard of the jobs (cli/shard.ts). */
   readonly shard?: Shard;
+  /**
+   * Pull mode (a pool of children, cli/verifyRunner.ts): after loading the SUT the child asks for
+   * each job with `ready` and reads its index, one line on {@link JOB_FD} (`stop` ends it);
+   * `from` is then ignored.
+   */
+  readonly pull?: boolean;
 }
 
 /** A property result as it crosses the process boundary (the counterexample as corpus data). */
@@ -95,7 +101,10 @@ export type ChildMessage =
   | { readonly t: 'exit-called'; readonly code: number; readonly where: string }
   | { readonly t: 'result'; readonly job: number; readonly result: WireResult }
   | { readonly t: 'error'; readonly job: number; readonly message: string }
+  | { readonly t: 'ready' }
   | { readonly t: 'done' };
 
 /** The file descriptor of the child's messages. */
 export const MESSAGE_FD = 3;
+/** The file descriptor on which a child in pull mode reads the index of its next job. */
+export const JOB_FD = 4;

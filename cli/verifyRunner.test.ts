@@ -23,7 +23,25 @@ send({ t: 'loading' });
 if (behave === 'load-loop') for (;;);
 send({ t: 'loaded' });
 console.log('hello from the SUT');
-for (let i = req.from; i < jobs.length; i++) {
+// Pull mode (a pool): ask for each job, read its index on fd 4 until "stop".
+async function* indexes() {
+  if (!req.pull) {
+    for (let i = req.from; i < jobs.length; i++) yield i;
+    return;
+  }
+  const { createReadStream } = await import('node:fs');
+  const { createInterface } = await import('node:readline');
+  const input = createReadStream('', { fd: 4 });
+  const lines = createInterface({ input })[Symbol.asyncIterator]();
+  for (;;) {
+    send({ t: 'ready' });
+    const next = await lines.next();
+    if (next.done || !/^\\d+$/.test(next.value)) break;
+    yield Number(next.value);
+  }
+  input.destroy();
+}
+for await (const i of indexes()) {
   send({ t: 'start', job: i });
   send({ t: 'run', job: i, n: 0, shrinking: false, path: '0' });
   send({ t: 'config', job: i, config: '4K v7.1' });
@@ -40,7 +58,10 @@ for (let i = req.from; i < jobs.length; i++) {
       while (Date.now() - t < 20);
       send({ t: 'run', job: i, n, shrinking: false, path: String(n) });
     }
-  send({ t: 'result', job: i, result: { id: jobs[i].property, status: 'pass', runs: 1, ms: 1, seed: 7 } });
+  // A job that takes 2 s without using the CPU (so that a busy machine does not change the outcome).
+  if (behave === 'slow') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+  // The reason names the child that ran the job (the pool tests count them).
+  send({ t: 'result', job: i, result: { id: jobs[i].property, status: 'pass', runs: 1, ms: 1, seed: 7, reason: String(process.pid) } });
 }
 send({ t: 'done' });
 `,
@@ -50,7 +71,7 @@ const request: Request = { only: [], seeds: [7], budget: 1, narrowing: {}, from:
 
 async function run(
   behave: string,
-  limits: { runTimeoutMs: number; timeMs?: number },
+  limits: { runTimeoutMs: number; timeMs?: number; workers?: number },
 ): Promise<{ outcomes: [number, Outcome][]; problem: LoadProblem | undefined; output: string[]; plans: number }> {
   const outcomes: [number, Outcome][] = [];
   const output: string[] = [];
@@ -109,6 +130,27 @@ describe.concurrent('verify runner', () => {
 
   it('reports a module that loops on import as a load timeout, and runs nothing after it', async () => {
     const r = await run('load-loop', { runTimeoutMs: 300 });
+    expect(r.problem).toEqual({ kind: 'timeout', limitMs: 300 });
+    expect(r.outcomes).toEqual([]);
+  });
+
+  it('with a pool, shares the jobs between children, reports them in job order, and plans once', async () => {
+    const r = await run('slow', { runTimeoutMs: 10_000, workers: 2 });
+    expect(kinds(r.outcomes)).toEqual(['0:result', '1:result', '2:result']);
+    expect(r.plans).toBe(1);
+    const children = new Set(r.outcomes.map(([, o]) => (o.kind === 'result' ? o.result.reason : undefined)));
+    expect(children.size).toBe(2);
+  });
+
+  it('with a pool, a job that loops or kills its child is reported on its job and the others still run', async () => {
+    const looped = await run('loop:1', { runTimeoutMs: 1000, workers: 2 });
+    expect(kinds(looped.outcomes)).toEqual(['0:result', '1:timeout', '2:result']);
+    const killed = await run('kill:0', { runTimeoutMs: 10_000, workers: 2 });
+    expect(kinds(killed.outcomes)).toEqual(['0:ended', '1:result', '2:result']);
+  });
+
+  it('with a pool, a module that loops on import is one load problem and runs nothing', async () => {
+    const r = await run('load-loop', { runTimeoutMs: 300, workers: 2 });
     expect(r.problem).toEqual({ kind: 'timeout', limitMs: 300 });
     expect(r.outcomes).toEqual([]);
   });

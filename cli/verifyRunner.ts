@@ -15,9 +15,9 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { ChildMessage, Job, Request, WireResult } from './verifyProtocol.ts';
-import { MESSAGE_FD } from './verifyProtocol.ts';
+import { JOB_FD, MESSAGE_FD } from './verifyProtocol.ts';
 
 /** The child's entry point. */
 const CHILD = fileURLToPath(new URL('../bin/verify-child.mjs', import.meta.url));
@@ -28,6 +28,13 @@ export interface Limits {
   readonly timeMs?: number;
   /** The child's entry point (tests put a stand-in there). */
   readonly child?: string;
+  /**
+   * Children running jobs at once (default 1). With more, the children pull jobs from one queue
+   * (`Request.pull`); outcomes are still reported in job order, and each job is the same
+   * computation (property, seed, runs) whichever child runs it, so the results are those of one
+   * child.
+   */
+  readonly workers?: number;
 }
 
 /** Where the SUT was when it was stopped. */
@@ -81,8 +88,8 @@ interface ChildRun {
 export interface Listener {
   /** The jobs, once the first child has expanded the request. */
   readonly plan: (jobs: readonly Job[]) => void;
-  /** A job ended (in order). */
-  readonly outcome: (job: number, outcome: Outcome) => void;
+  /** A job ended (in order); `ms`: its wall time as the runner saw it (from its start). */
+  readonly outcome: (job: number, outcome: Outcome, ms?: number) => void;
   /** A line the SUT wrote to stdout or stderr. */
   readonly output: (line: string) => void;
 }
@@ -102,6 +109,7 @@ export async function runPlan(
   env: NodeJS.ProcessEnv,
   on: Listener,
 ): Promise<LoadProblem | undefined> {
+  if ((limits.workers ?? 1) > 1) return runPool(req, limits, env, on, limits.workers ?? 1);
   let total = Infinity;
   let next = 0;
   const listener: Listener = {
@@ -126,12 +134,89 @@ export async function runPlan(
   return undefined;
 }
 
-function runChild(req: Request, limits: Limits, env: NodeJS.ProcessEnv, on: Listener): Promise<ChildRun> {
+/**
+ * Runs the request in `workers` children that pull jobs from one queue. The first child starts
+ * alone; the others start once it has loaded the SUT (a bad module or request is reported once).
+ * A child killed in a job is replaced by a fresh one that goes on pulling.
+ * @param req - what to run
+ * @param limits - deadlines
+ * @param env - the children's environment
+ * @param on - the listener (outcomes in job order)
+ * @param workers - how many children at once
+ * @returns a problem with the request or with loading the SUT, when there was one
+ */
+async function runPool(
+  req: Request,
+  limits: Limits,
+  env: NodeJS.ProcessEnv,
+  on: Listener,
+  workers: number,
+): Promise<LoadProblem | undefined> {
+  let total = Infinity;
+  let queued = 0;
+  let emitted = 0;
+  const ended = new Map<number, [Outcome, number | undefined]>();
+  const ordered: Listener = {
+    ...on,
+    plan: (jobs) => {
+      if (total === Infinity) on.plan(jobs);
+      total = jobs.length;
+    },
+    outcome: (job, outcome, ms) => {
+      ended.set(job, [outcome, ms]);
+      for (let e = ended.get(emitted); e !== undefined; e = ended.get(emitted)) {
+        ended.delete(emitted);
+        on.outcome(emitted, e[0], e[1]);
+        emitted++;
+      }
+    },
+  };
+  const pull = (): number | undefined => (queued < total ? queued++ : undefined);
+  let loaded: () => void = () => {};
+  const first = new Promise<void>((resolve) => (loaded = resolve));
+  const worker = async (): Promise<LoadProblem | undefined> => {
+    while (queued < total) {
+      const r = await runChild({ ...req, pull: true }, limits, env, ordered, { pull, loaded });
+      if (r.load !== undefined) return r.load;
+      if (r.internal !== undefined) {
+        // The child died outside any job: the jobs nobody has taken are internal errors.
+        if (total === Infinity) return { kind: 'ended', how: r.internal };
+        for (let j = pull(); j !== undefined; j = pull()) ordered.outcome(j, { kind: 'error', message: r.internal });
+        return undefined;
+      }
+    }
+    return undefined;
+  };
+  const head = worker();
+  const problem = await Promise.race([head, first.then(() => undefined)]);
+  if (problem !== undefined) return problem;
+  const rest = Array.from({ length: Math.max(0, workers - 1) }, () => worker());
+  const problems = await Promise.all([head, ...rest]);
+  return problems.find((p) => p !== undefined);
+}
+
+/** What a pooled child does besides a lone one: where it takes its jobs, whom it tells it loaded. */
+interface Pooled {
+  readonly pull: () => number | undefined;
+  readonly loaded: () => void;
+}
+
+function runChild(
+  req: Request,
+  limits: Limits,
+  env: NodeJS.ProcessEnv,
+  on: Listener,
+  pooled?: Pooled,
+): Promise<ChildRun> {
   const runLimit = Math.min(limits.runTimeoutMs, limits.timeMs === undefined ? Infinity : grace(limits.timeMs));
   const child = spawn(process.execPath, [limits.child ?? CHILD, JSON.stringify(req)], {
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe', pooled === undefined ? 'ignore' : 'pipe'],
     env,
   });
+  const jobs = pooled === undefined ? undefined : (child.stdio[JOB_FD] as Writable);
+  // A child that dies before reading its next index must not turn the write into an error.
+  jobs?.on('error', () => {});
+  let startedAt = 0;
   live.add(child);
   let phase: 'starting' | 'loading' | 'between' | 'job' | 'done' = 'starting';
   let job = -1;
@@ -182,13 +267,21 @@ function runChild(req: Request, limits: Limits, env: NodeJS.ProcessEnv, on: List
       case 'loaded':
         phase = 'between';
         arm(limits.runTimeoutMs);
+        pooled?.loaded();
         break;
+      case 'ready': {
+        const next = pooled?.pull();
+        if (next === undefined) jobs?.end('stop\n');
+        else jobs?.write(`${next}\n`);
+        break;
+      }
       case 'load-error':
         load = { kind: 'bad-module', message: m.message };
         break;
       case 'start':
         phase = 'job';
         job = m.job;
+        startedAt = Date.now();
         at = {};
         jobDeadline = limits.timeMs === undefined ? Infinity : Date.now() + grace(limits.timeMs);
         arm(runLimit);
@@ -216,6 +309,7 @@ function runChild(req: Request, limits: Limits, env: NodeJS.ProcessEnv, on: List
         on.outcome(
           m.job,
           m.t === 'result' ? { kind: 'result', result: m.result } : { kind: 'error', message: m.message },
+          Date.now() - startedAt,
         );
         done = m.job + 1;
         phase = 'between';
@@ -254,7 +348,7 @@ function runChild(req: Request, limits: Limits, env: NodeJS.ProcessEnv, on: List
       if (load !== undefined) return resolveRun({ done, load });
       if (phase === 'done') return resolveRun({ done });
       if (phase === 'job') {
-        on.outcome(job, stopped ?? { kind: 'ended', how: `the SUT ${how}`, at });
+        on.outcome(job, stopped ?? { kind: 'ended', how: `the SUT ${how}`, at }, Date.now() - startedAt);
         return resolveRun({ done: job + 1 });
       }
       if (phase === 'loading') return resolveRun({ done, load: { kind: 'ended', how: `the SUT module ${how}` } });

@@ -150,6 +150,21 @@ export function memoryKey(lo: number): number {
   );
 }
 
+/**
+ * The memory attributes a contiguous group's members must share exactly (C1): AttrIndx itself
+ * (Normal and Normal-Tagged differ here; decision 11 is for B1 only), SH, NS and nG.
+ * @param lo - bits[31:0] of a leaf
+ * @returns the packed key
+ */
+export function groupAttributeKey(lo: number): number {
+  return (
+    ((lo >>> BIT.AttrIndx) & 7) |
+    (((lo >>> BIT.SH) & 3) << 3) |
+    (((lo >>> BIT.NS) & 1) << 5) |
+    (((lo >>> BIT.nG) & 1) << 6)
+  );
+}
+
 /** Packed permission bits of a leaf as the walk computes them: AP[2], AP[1], PXN, UXN. */
 export const PERM = { AP2: 1, AP1: 2, PXN: 4, UXN: 8 } as const;
 

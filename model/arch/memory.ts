@@ -6,6 +6,7 @@
  * Layer: model/arch.
  */
 import type { Geometry } from './geometry.ts';
+import { GroupSummary } from './groupSummary.ts';
 
 /** One allocated table page holding level-`level` entries. */
 export class TablePage {
@@ -46,45 +47,38 @@ export class TablePage {
   walkHolders = 0;
   /** Event index of the `alloc` that made this page (its generation; 0 for the root). */
   allocatedAt = 0;
-  /** Per contiguous group (`contEntries` at this level): valid leaves with the Contiguous bit. */
-  readonly contCount: Uint16Array;
   /** Entries per contiguous group at this level (0 where the level has none). */
   readonly groupEntries: number;
+  /** The counts of each contiguous group (valid Contiguous leaves, agreement), kept by `set`. */
+  readonly groups: GroupSummary;
 
   /**
    * @param pa - physical address of the page (page aligned)
    * @param level - level of the entries it holds
-   * @param entries - number of 8-byte entries in the page
-   * @param groupEntries - entries per contiguous group at this level (0: none)
+   * @param geo - granule geometry (entries per page, contiguous groups)
    */
   constructor(
     readonly pa: number,
     readonly level: number,
-    entries: number,
-    groupEntries = 0,
+    geo: Geometry,
   ) {
+    const entries = geo.entriesPerTable;
     this.lo = new Uint32Array(entries);
     this.hi = new Uint32Array(entries);
     this.writtenAt = new Float64Array(entries);
     this.pendingBy = new Uint8Array(entries);
-    this.groupEntries = groupEntries;
-    this.contCount = new Uint16Array(groupEntries > 0 ? entries / groupEntries : 0);
+    this.groupEntries = geo.contEntries[level] ?? 0;
+    this.groups = new GroupSummary(geo, level, entries);
   }
 
   /**
-   * Sets an entry, keeping the per-group count of valid Contiguous leaves.
+   * Sets an entry, keeping the contiguous-group counts.
    * @param index - the entry
    * @param lo - bits[31:0]
    * @param hi - bits[63:32]
-   * @param isContLeaf - whether a value is a valid leaf with the Contiguous bit at this level
    */
-  set(index: number, lo: number, hi: number, isContLeaf: (lo: number, hi: number) => boolean): void {
-    if (this.groupEntries > 0) {
-      const g = Math.floor(index / this.groupEntries);
-      const before = isContLeaf(this.lo[index] ?? 0, this.hi[index] ?? 0) ? 1 : 0;
-      const after = isContLeaf(lo, hi) ? 1 : 0;
-      this.contCount[g] = (this.contCount[g] ?? 0) + after - before;
-    }
+  set(index: number, lo: number, hi: number): void {
+    this.groups.store(index, this.lo[index] ?? 0, this.hi[index] ?? 0, lo, hi);
     this.lo[index] = lo;
     this.hi[index] = hi;
   }
@@ -114,7 +108,7 @@ export class TableMemory {
    * @returns the new page
    */
   allocate(pa: number, level: number, at = 0): TablePage {
-    const page = new TablePage(pa, level, this.geo.entriesPerTable, this.geo.contEntries[level] ?? 0);
+    const page = new TablePage(pa, level, this.geo);
     page.allocatedAt = at;
     this.pages.set(Math.floor(pa / this.geo.pageSize), page);
     return page;

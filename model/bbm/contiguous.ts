@@ -14,12 +14,14 @@ import {
   DescriptorType,
   contiguousBit,
   decodeDescriptorType,
+  groupAttributeKey,
   leafPermissions,
   leafOutputAddress,
 } from '../arch/descriptor.ts';
 import type { Geometry } from '../arch/geometry.ts';
-import { BIT } from '../arch/descriptor.ts';
 import type { TablePage } from '../arch/memory.ts';
+
+export { groupAttributeKey } from '../arch/descriptor.ts';
 
 /** The verdict on one group. */
 export interface GroupVerdict {
@@ -36,23 +38,10 @@ export interface GroupVerdict {
 const NONE: GroupVerdict = { problem: undefined, mixedPermissions: false, hasContiguous: false, mixed: false };
 
 /**
- * The memory attributes a group's members must share exactly (C1): AttrIndx itself (Normal and
- * Normal-Tagged differ here; decision 11 is for B1 only), SH, NS and nG.
- * @param lo - bits[31:0] of a leaf
- * @returns the packed key
- */
-export function groupAttributeKey(lo: number): number {
-  return (
-    ((lo >>> BIT.AttrIndx) & 7) |
-    (((lo >>> BIT.SH) & 3) << 3) |
-    (((lo >>> BIT.NS) & 1) << 5) |
-    (((lo >>> BIT.nG) & 1) << 6)
-  );
-}
-
-/**
  * Checks the group containing `page[index]`, whatever the bits of the entry just written
- * (a rule about a set of entries is judged on the set, SEMANTICS.md W7).
+ * (a rule about a set of entries is judged on the set, SEMANTICS.md W7). The page's group counts
+ * (`TablePage.groups`, model/arch/groupSummary.ts) answer when every valid leaf agrees with the
+ * others; any disagreement is described by {@link scanContiguousGroup}, which defines the verdict.
  * @param geo - granule geometry
  * @param page - the table page
  * @param index - an entry of the group
@@ -61,6 +50,30 @@ export function groupAttributeKey(lo: number): number {
  * @returns the verdict
  */
 export function checkContiguousGroup(geo: Geometry, page: TablePage, index: number, mixAllowed: boolean): GroupVerdict {
+  const s = page.groups;
+  if (s.n === 0) return NONE;
+  const g = Math.floor(index / s.n);
+  if ((s.cont[g] ?? 0) === 0) return NONE;
+  const leaves = s.leaves(g);
+  if (s.placeMatch[g] === 0 || s.permMatch[g] === 0) s.rebase(g, page.lo, page.hi);
+  const mixed = (s.plain[g] ?? 0) > 0 || (s.tables[g] ?? 0) > 0;
+  const groupSpan = s.n * (geo.entrySpan[page.level] ?? 0);
+  // Some member misplaced or with other attributes, the group misaligned, or a forbidden mix.
+  if (s.placeMatch[g] !== leaves || (s.refBase[g] ?? 0) % groupSpan !== 0 || (mixed && !mixAllowed))
+    return scanContiguousGroup(geo, page, index, mixAllowed);
+  return { problem: undefined, mixedPermissions: s.permMatch[g] !== leaves, hasContiguous: true, mixed };
+}
+
+/**
+ * The verdict on a group from its entries, one pass in entry order: the first valid leaf is the
+ * reference, the first member that disagrees with it is the problem reported.
+ * @param geo - granule geometry
+ * @param page - the table page
+ * @param index - an entry of the group
+ * @param mixAllowed - as for {@link checkContiguousGroup}
+ * @returns the verdict
+ */
+export function scanContiguousGroup(geo: Geometry, page: TablePage, index: number, mixAllowed: boolean): GroupVerdict {
   const n = geo.contEntries[page.level] ?? 0;
   if (n === 0) return NONE;
   const size = geo.entrySpan[page.level] ?? 0;

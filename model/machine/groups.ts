@@ -62,7 +62,7 @@ export function checkGroupsBelow(
   const n = state.geo.contEntries[table.level] ?? 0;
   let found: string | undefined;
   for (let start = 0; n > 0 && start < table.lo.length; start += n) {
-    if ((table.contCount[start / n] ?? 0) === 0 && !state.isRegistered(table, start)) continue;
+    if ((table.groups.cont[start / n] ?? 0) === 0 && !state.isRegistered(table, start)) continue;
     const group = checkContiguousGroup(state.geo, table, start, mixAllowed);
     noteGroup(state, table, start, group, writer);
     if (group.problem !== undefined)

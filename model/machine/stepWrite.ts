@@ -5,13 +5,7 @@
  * @see Arm ARM DDI 0487 M.b D8.17 "Using break-before-make when updating translation table entries"
  * Layer: model/machine.
  */
-import {
-  contiguousBit,
-  splitDescriptor,
-  DescriptorType,
-  decodeDescriptorType,
-  outputAddress,
-} from '../arch/descriptor.ts';
+import { splitDescriptor, DescriptorType, decodeDescriptorType, outputAddress } from '../arch/descriptor.ts';
 import type { TablePage } from '../arch/memory.ts';
 import type { LeafEntry } from '../arch/walk.ts';
 import { limitsAbove, makeLeaf, tlbForms } from '../arch/walk.ts';
@@ -152,7 +146,7 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   }
   const n = page.groupEntries;
   // A group without a Contiguous leaf constrains nothing (and cannot be registered).
-  if (n > 0 && ((page.contCount[Math.floor(index / n)] ?? 0) > 0 || state.isRegistered(page, index - (index % n)))) {
+  if (n > 0 && ((page.groups.cont[Math.floor(index / n)] ?? 0) > 0 || state.isRegistered(page, index - (index % n)))) {
     const group = checkContiguousGroup(geo, page, index, mixAllowed);
     noteGroup(state, page, index, group, cpu.slot);
     if (group.problem !== undefined && obs !== 0)
@@ -183,13 +177,7 @@ function failAt(
 }
 
 function store(state: MachineState, page: TablePage, index: number, lo: number, hi: number): void {
-  const { geo } = state;
-  page.set(
-    index,
-    lo,
-    hi,
-    (l, h) => decodeDescriptorType(geo, l, page.level) === DescriptorType.Leaf && contiguousBit(h) === 1,
-  );
+  page.set(index, lo, hi);
   page.writtenAt[index] = state.now;
 }
 

@@ -8,6 +8,7 @@ import { asDescriptor, asPA, asVA, parseHex64 } from '../arch/bits.ts';
 import type { PA, VA } from '../arch/bits.ts';
 import type { BBMLevel, CpuSpec, DSBDomain, GranuleName, ModelEvent, TLBIKind, TraceHeader } from '../events.ts';
 import { TLBI_KINDS, tlbiOperands } from '../machine/tlbiScope.ts';
+import { decodeEvent } from './decode.ts';
 
 /** A line that is not valid `bbm-trace/1`. */
 export class TraceFormatError extends Error {
@@ -118,12 +119,25 @@ export function parseHeader(line: string): TraceHeader {
 }
 
 /**
- * Parses one event line.
+ * Parses one event line: a valid line in the common shape through the fast decoder
+ * (`decode.ts`), anything else through `JSON.parse` and the field checks below, which word the
+ * error.
  * @param line - the line
  * @returns the event
  * @throws TraceFormatError
  */
 export function parseEvent(line: string): ModelEvent {
+  return decodeEvent(line) ?? parseEventSlowly(line);
+}
+
+/**
+ * Parses one event line through `JSON.parse` and the field checks (the reference the fast
+ * decoder is tested against).
+ * @param line - the line
+ * @returns the event
+ * @throws TraceFormatError
+ */
+export function parseEventSlowly(line: string): ModelEvent {
   const o = object(line);
   const op = o['op'];
   switch (op) {

@@ -94,6 +94,11 @@ export class JudgedRun {
    * into the machine's events) it issued: what a report lists under each operation.
    */
   readonly operations: { readonly label: string; readonly from: number; readonly to: number }[] = [];
+  /**
+   * Events judged and milliseconds spent judging them and answering `interp`, over every run of
+   * this process: the cost of checking, read by the benchmark (bench/propertySection.ts).
+   */
+  static readonly cost = { events: 0, ms: 0 };
   private readonly recentEvents: TraceEvent[] = [];
   private fed = 0;
   private recordsSeen = 0;
@@ -200,6 +205,7 @@ export class JudgedRun {
    * @param live - called from inside the primitive: a violation records the kernel functions on the stack
    */
   feed(during: string, live = false): void {
+    const t0 = performance.now();
     const events = this.m.events;
     if (this.fed < events.length) {
       // Events are fed as they happen: one entry per operation, extended while it runs.
@@ -209,6 +215,7 @@ export class JudgedRun {
       else this.operations.push({ label: during, from: this.fed, to: events.length });
       this.opStarts = false;
     }
+    JudgedRun.cost.events += events.length - this.fed;
     for (; this.fed < events.length; this.fed++) {
       const e = events[this.fed];
       if (e === undefined) continue;
@@ -233,6 +240,7 @@ export class JudgedRun {
         this.recentEvents.push(e);
       }
     }
+    JudgedRun.cost.ms += performance.now() - t0;
   }
 
   /**
@@ -309,7 +317,10 @@ export class JudgedRun {
    * @returns the maplets
    */
   interp(from: bigint, to: bigint): Maplet[] {
-    return interp(this.model, from, to);
+    const t0 = performance.now();
+    const maplets = interp(this.model, from, to);
+    JudgedRun.cost.ms += performance.now() - t0;
+    return maplets;
   }
 
   /** @returns the trace lines just before the violation (or the last ones fed), oldest first */
