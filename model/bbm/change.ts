@@ -89,10 +89,39 @@ export interface CpuCapability {
  * @returns undefined when allowed, else a short reason
  */
 export function conflictFor(older: LeafEntry, newer: LeafEntry, cpu: CpuCapability): string | undefined {
+  const pair = pairConflict(older, newer);
+  return pair === SHAPE_ONLY ? shapeConflictFor(older, newer, cpu) : pair;
+}
+
+/** {@link pairConflict}'s answer when only the size or contiguity differs: it depends on the CPU. */
+export const SHAPE_ONLY = 'shape-only';
+
+/**
+ * The part of {@link conflictFor} that does not depend on the CPU, so that a pair held by several
+ * CPUs is judged once (a data-structure shortcut, the same rule): undefined when the pair is
+ * allowed everywhere (no overlap, or the same shape and memory), a reason when it conflicts
+ * everywhere (a memory difference), {@link SHAPE_ONLY} when {@link shapeConflictFor} decides.
+ * @param older - the cached entry
+ * @param newer - the entry now in memory
+ * @returns undefined, a reason, or SHAPE_ONLY
+ */
+export function pairConflict(older: LeafEntry, newer: LeafEntry): string | undefined {
   if (!overlaps(older, newer)) return undefined;
   const needs = ttdUpdateNeedsBBM(older, newer);
   if (needs !== undefined) return `${needs} differs`;
   if (sameShape(older, newer)) return undefined;
+  return SHAPE_ONLY;
+}
+
+/**
+ * {@link conflictFor} for a pair that differs only in size or contiguity ({@link SHAPE_ONLY}):
+ * allowed with noabort, or at level ≥ 1 when one side is an nT=1 block.
+ * @param older - the cached entry
+ * @param newer - the entry now in memory
+ * @param cpu - the holder
+ * @returns undefined when allowed, else a short reason
+ */
+export function shapeConflictFor(older: LeafEntry, newer: LeafEntry, cpu: CpuCapability): string | undefined {
   if (cpu.noabort) return undefined;
   if (cpu.bbm >= 1 && (older.nT === 1 || newer.nT === 1)) return undefined;
   return `${describeShape(older)} and ${describeShape(newer)}`;

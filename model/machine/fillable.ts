@@ -11,7 +11,7 @@ import { DescriptorType, decodeDescriptorType, outputAddress } from '../arch/des
 import type { TablePage } from '../arch/memory.ts';
 import type { LeafEntry } from '../arch/walk.ts';
 import { forEachLeaf, limitsAbove, tlbForms } from '../arch/walk.ts';
-import { conflictFor, describeShape } from '../bbm/change.ts';
+import { SHAPE_ONLY, describeShape, pairConflict, shapeConflictFor } from '../bbm/change.ts';
 import type { StaleEntry } from '../tlb/staleEntry.ts';
 import type { CpuState } from './cpu.ts';
 import type { MachineState } from './state.ts';
@@ -88,19 +88,20 @@ function eachCpu(state: MachineState, mask: number, visit: (c: CpuState) => stri
  * @returns the clash, or undefined
  */
 export function staleClash(state: MachineState, fillable: Fillable, obs: number): Clash | undefined {
+  if (state.stale.size === 0) return undefined;
   for (const n of fillable.leaves) {
-    for (const s of state.stale.overlapping(n.spanVa, n.spanVa + n.span)) {
+    const why = state.stale.findOverlapping(n.spanVa, n.spanVa + n.span, (s) => {
       const mask = s.holders & obs;
-      if (mask === 0) continue;
-      const why = s.kind === 'walk' ? walkBesideLeaf(state, s, n, mask) : leafBesideLeaf(state, s, n, mask);
-      if (why !== undefined) return { detail: why, va: n.va, level: n.level };
-    }
+      if (mask === 0) return undefined;
+      return s.kind === 'walk' ? walkBesideLeaf(state, s, n, mask) : leafBesideLeaf(state, s, n, mask);
+    });
+    if (why !== undefined) return { detail: why, va: n.va, level: n.level };
   }
   for (const w of fillable.walks) {
-    for (const s of state.stale.overlapping(w.spanVa, w.spanVa + w.span)) {
+    const why = state.stale.findOverlapping(w.spanVa, w.spanVa + w.span, (s) => {
       const mask = s.holders & obs;
-      if (mask === 0) continue;
-      const why = eachCpu(state, mask, (c) => {
+      if (mask === 0) return undefined;
+      return eachCpu(state, mask, (c) => {
         if (c.noabort) return undefined;
         if (s.kind === 'walk' && s.level === w.level && s.tablePa !== w.tablePa)
           return `cpu${c.id} may still hold the walk-cache entry of the old level-${s.level} table descriptor at PA 0x${s.origin.toString(16)} (table 0x${s.tablePa.toString(16)}) beside the new one linking table 0x${w.tablePa.toString(16)}: no completed non-last-level TLBI since it was replaced (T4)`;
@@ -108,8 +109,33 @@ export function staleClash(state: MachineState, fillable: Fillable, obs: number)
           return `cpu${c.id} may still hold the old ${describeShape(s.leaf)} at PA 0x${s.origin.toString(16)} beside the walk-cache entry of the new level-${w.level} table descriptor: no completed TLBI since it was replaced`;
         return undefined;
       });
-      if (why !== undefined) return { detail: why, va: w.spanVa, level: w.level };
-    }
+    });
+    if (why !== undefined) return { detail: why, va: w.spanVa, level: w.level };
+  }
+  return undefined;
+}
+
+/**
+ * The first CPU of `mask`, in slot order, that may not hold `older` beside `newer`, and why
+ * (`conflictFor`, with the part that does not depend on the CPU judged once for all of them).
+ * @param state - the machine
+ * @param mask - the holders
+ * @param older - the cached entry
+ * @param newer - the entry now fillable
+ * @returns the CPU and the reason, or undefined
+ */
+function firstConflict(
+  state: MachineState,
+  mask: number,
+  older: LeafEntry,
+  newer: LeafEntry,
+): { readonly cpu: CpuState; readonly why: string } | undefined {
+  const pair = pairConflict(older, newer);
+  if (pair === undefined) return undefined;
+  for (const c of state.slots) {
+    if ((mask & (1 << c.slot)) === 0) continue;
+    const why = pair === SHAPE_ONLY ? shapeConflictFor(older, newer, c) : pair;
+    if (why !== undefined) return { cpu: c, why };
   }
   return undefined;
 }
@@ -117,12 +143,10 @@ export function staleClash(state: MachineState, fillable: Fillable, obs: number)
 function leafBesideLeaf(state: MachineState, s: StaleEntry, n: LeafEntry, mask: number): string | undefined {
   const old = s.leaf;
   if (old === undefined) return undefined;
-  return eachCpu(state, mask, (c) => {
-    const why = conflictFor(old, n, c);
-    return why === undefined
-      ? undefined
-      : `cpu${c.id} may still hold the old ${describeShape(old)} at PA 0x${s.origin.toString(16)} (${why}): no completed TLBI since it was replaced`;
-  });
+  const c = firstConflict(state, mask, old, n);
+  return c === undefined
+    ? undefined
+    : `cpu${c.cpu.id} may still hold the old ${describeShape(old)} at PA 0x${s.origin.toString(16)} (${c.why}): no completed TLBI since it was replaced`;
 }
 
 /** A stale table pointer against a new leaf: the pointer itself (no noabort), or what it leads to. */
@@ -142,12 +166,10 @@ function walkBesideLeaf(state: MachineState, s: StaleEntry, n: LeafEntry, mask: 
     leaf: (e) => {
       if (clash !== undefined || e.af !== 1) return;
       for (const old of tlbForms(e)) {
-        clash ??= eachCpu(state, mask, (c) => {
-          const why = conflictFor(old, n, c);
-          return why === undefined
-            ? undefined
-            : `cpu${c.id} may still walk the old table 0x${table.pa.toString(16)} through a stale walk-cache entry and find the ${describeShape(old)} at PA 0x${old.pa.toString(16)} (${why})`;
-        });
+        if (clash !== undefined) break;
+        const c = firstConflict(state, mask, old, n);
+        if (c !== undefined)
+          clash = `cpu${c.cpu.id} may still walk the old table 0x${table.pa.toString(16)} through a stale walk-cache entry and find the ${describeShape(old)} at PA 0x${old.pa.toString(16)} (${c.why})`;
       }
     },
   });

@@ -100,6 +100,43 @@ export class StaleIndex {
   }
 
   /**
+   * The first answer `test` gives for an entry whose span overlaps [from, to), in the order of
+   * {@link overlapping}, without building the list (the hot path of a store's checks). `test`
+   * must not add or remove entries.
+   * @param from - first VA[47:0]
+   * @param to - end (exclusive)
+   * @param test - returns undefined to go on
+   * @returns the first defined answer, or undefined
+   */
+  findOverlapping<T>(from: number, to: number, test: (entry: StaleEntry) => T | undefined): T | undefined {
+    if (this.count === 0) return undefined;
+    for (const [span, bucket] of this.bySpan) {
+      if (bucket.size === 0) continue;
+      const first = from - (from % span);
+      const probes = Math.ceil((to - first) / span);
+      if (probes <= bucket.size) {
+        for (let va = first; va < to; va += span) {
+          const list = bucket.get(va);
+          if (list === undefined) continue;
+          for (const e of list) {
+            const r = test(e);
+            if (r !== undefined) return r;
+          }
+        }
+      } else {
+        for (const [va, list] of bucket) {
+          if (!(va < to && va + span > from)) continue;
+          for (const e of list) {
+            const r = test(e);
+            if (r !== undefined) return r;
+          }
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /**
    * Calls `visit` for every entry.
    * @param visit - callback (may remove the entry it is given)
    */
