@@ -35,7 +35,7 @@ export type TreeFile = (typeof TREE_FILES)[number];
  * glue below) and what one file calls in another; the rest of what runs is their closure.
  */
 export const ROOTS: Readonly<Record<TreeFile, readonly string[]>> = {
-  'arch/arm64/mm/mmu.c': ['split_kernel_leaf_mapping', 'linear_map_split_to_ptes'],
+  'arch/arm64/mm/mmu.c': ['split_kernel_leaf_mapping', 'linear_map_split_to_ptes', 'arch_kfence_init_pool'],
   'mm/pagewalk.c': ['walk_kernel_page_table_range_lockless'],
 };
 
@@ -49,6 +49,7 @@ export const ROOT_FUNCTIONS: readonly string[] = ROOTS['arch/arm64/mm/mmu.c'];
 const GLUE = `#line 1 "<bbm-glue>"
 int bbm_glue_split_kernel_leaf_mapping(unsigned long a, unsigned long b) { return split_kernel_leaf_mapping(a, b); }
 int bbm_glue_linear_map_split_to_ptes(unsigned long a, unsigned long b) { return linear_map_split_to_ptes(NULL); }
+int bbm_glue_arch_kfence_init_pool(unsigned long a, unsigned long b) { return arch_kfence_init_pool(); }
 `;
 
 /**
@@ -74,6 +75,8 @@ export const SHIM_NAMES: readonly string[] = [
   'idmap_kpti_bbml2_flag',
   'wait_linear_map_split_to_ptes',
   'flush_tlb_kernel_range',
+  'cpu_supports_bbml2_noabort',
+  'kfence_early_init',
 ];
 
 /** A build that cannot be made: a missing tree file, compiler or header, or a compile error. */

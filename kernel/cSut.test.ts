@@ -141,6 +141,28 @@ describe('kernel C harness: the stop_machine() repaint in C', () => {
   );
 });
 
+describe('kernel C harness: the late KFENCE pool in C (arch_kfence_init_pool)', () => {
+  it.each(['4K', '16K', '64K'] as const)('%s: same events and answer as the port, the pool page-mapped', (granule) => {
+    const pool = G + (256n << 20n);
+    const cfg = makeConfig(granule, { kfence: 'late', memblock: oneBank(G, pool) });
+    const run = (factory: SutFactory) => {
+      const f = fixture(cfg, { factory });
+      bootAll(f);
+      const from = f.m.events.length;
+      const ok = f.run(f.ops.arch_kfence_init_pool());
+      const va = PAGE_OFFSET + (pool - G);
+      const poolLeaves = leaves(f.m, va, va + 512n * f.m.pageSize);
+      return { ok, events: f.m.events.slice(from), levels: new Set(poolLeaves.map((l) => l.level)) };
+    };
+    const port = run(portSut);
+    const c = run(cSut);
+    expect(c.ok).toBe(true);
+    expect(c.events.length).toBeGreaterThan(0);
+    expect(c.events).toEqual(port.events);
+    expect([...c.levels]).toEqual([3]);
+  });
+});
+
 describe('kernel C harness: the gate, warnings and refusals', () => {
   it('returns -EBUSY with the WARN of the C (function, condition, file:line) in a blackout window', () => {
     // The boot CPU has BBML2 (the linear map is left in blocks), a second one without it is

@@ -18,8 +18,13 @@
  *
  * Layer: kernel (a SUT plug-in: imports impl/, never model/).
  */
-import type { AllocContext, KernelOps, KGen, Primitives, SutConfig, SutFactory, Variant } from '../impl/contract.ts';
+import type { AllocContext, KGen, Primitives, SutConfig, SutFactory, Variant } from '../impl/contract.ts';
 import type { Kern, KernelFns } from '../impl/kernel.ts';
+import {
+  cpu_supports_bbml2_noabort,
+  system_capabilities_finalized,
+  system_supports_bbml2_noabort,
+} from '../impl/cpufeature.ts';
 import { cpu_install_idmap, cpu_uninstall_idmap, wait_linear_map_split_to_ptes } from '../impl/proc.ts';
 import { createPortSut } from '../impl/sut.ts';
 import { buildKernelAddon, FIXTURE_TREE, loadKernelAddon } from './build.ts';
@@ -46,28 +51,38 @@ function physOffset(config: SutConfig): bigint {
   return first & ~(align - 1n);
 }
 
-function query(q: number, config: SutConfig, base: KernelOps): bigint {
-  const st = base.inspect();
+/**
+ * Answers a STUBBED-state query from the port's kernel state, as its own functions read it
+ * (impl/kernel.ts `KernelState`, impl/cpufeature.ts).
+ * @param q - the query (`Query`)
+ * @param k - the port's kernel context
+ * @returns the value
+ */
+function query(q: number, k: Kern): bigint {
   const b = (x: boolean): bigint => (x ? 1n : 0n);
   switch (q) {
     case Query.LINEAR_MAP_REQUIRES_BBML2:
-      return b(st.linear_map_requires_bbml2);
+      return b(k.s.linear_map_requires_bbml2);
     case Query.SYSTEM_SUPPORTS_BBML2_NOABORT:
-      return b(st.system_supports_bbml2_noabort);
+      return b(system_supports_bbml2_noabort(k));
     case Query.CAPABILITIES_FINALIZED:
-      return b(st.capabilities_finalized);
+      return b(system_capabilities_finalized(k));
     case Query.PAGE_ALLOC_AVAILABLE:
-      return b(st.page_alloc_available);
+      return b(k.s.page_alloc_available);
     case Query.KFENCE_POOL:
-      return st.kfence_pool_va ?? 0n;
+      return k.s.__kfence_pool ?? 0n;
     case Query.DEBUG_PAGEALLOC:
-      return b(config.debug_pagealloc);
+      return b(k.cfg.debug_pagealloc);
     case Query.RODATA_FULL:
-      return b(config.rodata === 'full' || config.rodata === 'on');
+      return b(k.s.rodata_full);
     case Query.REALM:
-      return b(config.realm);
+      return b(k.cfg.realm);
     case Query.KFENCE_LATE:
-      return b(config.kfence === 'late' && !st.kfence_early_init);
+      return b(k.s.kfence_enabled && !k.s.kfence_early_init);
+    case Query.CPU_SUPPORTS_BBML2_NOABORT:
+      return b(cpu_supports_bbml2_noabort(k));
+    case Query.KFENCE_EARLY_INIT:
+      return b(k.s.kfence_early_init);
     default:
       throw new Error(`kernel C harness: unknown query ${q}`);
   }
@@ -215,9 +230,9 @@ function symbolPa(config: SutConfig, name: string): bigint {
 }
 
 /** The host side of a run: the port's state and assembly, reached through its context. */
-function hostOf(k: Kern, config: SutConfig, ops: () => KernelOps): KernelHost {
+function hostOf(k: Kern, config: SutConfig): KernelHost {
   return {
-    query: (q) => query(q, config, ops()),
+    query: (q) => query(q, k),
     symbol: (name) => symbolPa(config, name),
     get flag() {
       return BigInt(k.s.idmap_kpti_bbml2_flag);
@@ -247,28 +262,23 @@ export function createKernelSut(tree: string, label = 'kernel-c'): SutFactory {
       throw new Error(`${label}: the tree's split_kernel_leaf_mapping() is v7.x; variant ${config.variant} is refused`);
     const addon = loadKernelAddon(buildKernelAddon(tree, config.granule));
     const instance = addon.newInstance(physOffset(config), hw.rootTable());
-    const built: { ops?: KernelOps } = {};
-    const self = (): KernelOps => {
-      if (built.ops === undefined) throw new Error(`${label}: a C operation ran before the SUT was built`);
-      return built.ops;
-    };
     const fns: Partial<KernelFns> = {
       split_kernel_leaf_mapping: (k, start, end) =>
-        runKernelOp(
-          addon,
-          instance,
-          hw,
-          hostOf(k, config, self),
-          Op.split_kernel_leaf_mapping,
-          [start, end],
-          'process',
-        ),
+        runKernelOp(addon, instance, hw, hostOf(k, config), Op.split_kernel_leaf_mapping, [start, end], 'process'),
+    };
+    // The port's arch_kfence_init_pool() wrapper sets __kfence_pool first; with none (kfence
+    // off, or the pool could not be had) there is nothing to map, as in the port.
+    fns.arch_kfence_init_pool = function* (k) {
+      if (k.s.__kfence_pool === null) return false;
+      return (
+        (yield* runKernelOp(addon, instance, hw, hostOf(k, config), Op.arch_kfence_init_pool, [0n, 0n], 'process')) !==
+        0
+      );
     };
     if (config.variant !== 'prealloc')
       fns.linear_map_split_to_ptes = (k) =>
-        runKernelOp(addon, instance, hw, hostOf(k, config, self), Op.linear_map_split_to_ptes, [0n, 0n], 'stopped');
-    built.ops = createPortSut(hw, config, fns, `${label}@${config.variant}`);
-    return built.ops;
+        runKernelOp(addon, instance, hw, hostOf(k, config), Op.linear_map_split_to_ptes, [0n, 0n], 'stopped');
+    return createPortSut(hw, config, fns, `${label}@${config.variant}`);
   };
 }
 

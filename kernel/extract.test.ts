@@ -88,7 +88,7 @@ describe('extractByName', () => {
     expect(extractByName(SAMPLE, 'x.c', ['entry', 'split_pmd']).missing).toEqual(['split_pmd']);
   });
 
-  it("on the fixture's mmu.c: the harness's roots and exactly the split and repaint paths", () => {
+  it("on the fixture's mmu.c: the harness's roots and exactly the split, repaint and KFENCE paths", () => {
     const text = readFileSync(join(FIXTURE_TREE, 'arch/arm64/mm/mmu.c'), 'utf8');
     const e = extractByName(text, 'arch/arm64/mm/mmu.c', ROOT_FUNCTIONS, SHIM_NAMES);
     expect(e.missing).toEqual([]);
@@ -108,6 +108,8 @@ describe('extractByName', () => {
       'split_to_ptes_ops',
       'range_split_to_ptes',
       'linear_map_split_to_ptes',
+      'force_pte_mapping',
+      'arch_kfence_init_pool',
     ]);
   });
 });

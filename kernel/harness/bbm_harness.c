@@ -37,9 +37,14 @@
  * through the glue kernel/build.ts appends to the extracted unit (the kernel's own functions may
  * be static).
  */
-enum bbm_op { BBM_OP_SPLIT_KERNEL_LEAF_MAPPING = 0, BBM_OP_LINEAR_MAP_SPLIT_TO_PTES = 1 };
+enum bbm_op {
+	BBM_OP_SPLIT_KERNEL_LEAF_MAPPING = 0,
+	BBM_OP_LINEAR_MAP_SPLIT_TO_PTES = 1,
+	BBM_OP_ARCH_KFENCE_INIT_POOL = 2,
+};
 int bbm_glue_split_kernel_leaf_mapping(unsigned long a, unsigned long b);
 int bbm_glue_linear_map_split_to_ptes(unsigned long a, unsigned long b);
+int bbm_glue_arch_kfence_init_pool(unsigned long a, unsigned long b);
 
 /* Storage the shim names (bbm_pgtable.h): never read or written as memory, only compared. */
 u64 idmap_kpti_bbml2_flag;
@@ -124,6 +129,9 @@ static void bbm_task_main(void)
 		break;
 	case BBM_OP_LINEAR_MAP_SPLIT_TO_PTES:
 		ret = bbm_glue_linear_map_split_to_ptes(t->args[0], t->args[1]);
+		break;
+	case BBM_OP_ARCH_KFENCE_INIT_POOL:
+		ret = bbm_glue_arch_kfence_init_pool(t->args[0], t->args[1]);
 		break;
 	default:
 		ret = -EINVAL;

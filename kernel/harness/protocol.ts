@@ -74,10 +74,12 @@ export const Query = {
   RODATA_FULL: 6,
   REALM: 7,
   KFENCE_LATE: 8,
+  CPU_SUPPORTS_BBML2_NOABORT: 9,
+  KFENCE_EARLY_INIT: 10,
 } as const;
 
 /** `enum bbm_op`: the kernel operations the harness starts. */
-export const Op = { split_kernel_leaf_mapping: 0, linear_map_split_to_ptes: 1 } as const;
+export const Op = { split_kernel_leaf_mapping: 0, linear_map_split_to_ptes: 1, arch_kfence_init_pool: 2 } as const;
 
 /** The C side's `INVALID_PHYS_ADDR`. */
 export const INVALID_PHYS_ADDR = (1n << 64n) - 1n;

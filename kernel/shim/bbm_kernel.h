@@ -97,6 +97,8 @@ static inline struct ptdesc *bbm_pagetable_alloc(gfp_t gfp, unsigned int order, 
 #define rodata_full ((bool)bbm_query(BBM_Q_RODATA_FULL))
 #define is_realm_world() ((bool)bbm_query(BBM_Q_REALM))
 #define arm64_kfence_can_set_direct_map() ((bool)bbm_query(BBM_Q_KFENCE_LATE))
+#define cpu_supports_bbml2_noabort() ((bool)bbm_query(BBM_Q_CPU_SUPPORTS_BBML2_NOABORT))
+#define kfence_early_init ((bool)bbm_query(BBM_Q_KFENCE_EARLY_INIT))
 #define num_online_cpus() ((unsigned int)bbm_request(BBM_REQ_ONLINE, 0, 0, 0, 0))
 
 #define CONFIG_KFENCE_NUM_OBJECTS 255

@@ -65,6 +65,8 @@ enum bbm_query {
 	BBM_Q_RODATA_FULL = 6,
 	BBM_Q_REALM = 7,
 	BBM_Q_KFENCE_LATE = 8,        /* CONFIG_KFENCE && !kfence_early_init */
+	BBM_Q_CPU_SUPPORTS_BBML2_NOABORT = 9, /* the calling CPU's own MIDR is on the list */
+	BBM_Q_KFENCE_EARLY_INIT = 10, /* kfence_early_init */
 };
 
 /** One request to the harness; returns its answer. */
