@@ -55,7 +55,7 @@ export const VERIFY_VERB: VerbSpec = {
     {
       name: 'variant',
       value: 'V[,V]',
-      help: 'only these kernel variants (v7.1, v6.18, prealloc)',
+      help: 'only these kernel variants (v7.2-rc, v7.1, v7.3, v6.18, prealloc)',
       env: 'BBM_VARIANTS',
       multiple: true,
     },

@@ -38,7 +38,7 @@ import { htmlReport } from '../reports/htmlReport.ts';
 const VERIFY_BUDGET = 3;
 
 const GRANULES: readonly GranuleName[] = ['4K', '16K', '64K'];
-const VARIANTS: readonly Variant[] = ['v7.1', 'v6.18', 'prealloc'];
+const VARIANTS: readonly Variant[] = ['v7.2-rc', 'v7.1', 'v7.3', 'v6.18', 'prealloc'];
 
 /**
  * The seeds of a multi-seed run: the base seed, then seeds derived from it (murmur3's finaliser

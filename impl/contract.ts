@@ -13,8 +13,11 @@ export type CpuId = number;
 /** Translation granule of the kernel's TTBR1 tables. */
 export type GranuleName = '4K' | '16K' | '64K';
 
-/** FEAT_BBM support level, `ID_AA64MMFR2_EL1.BBM`. */
-export type BBMLevel = 0 | 1 | 2;
+/**
+ * FEAT_BBM support level, `ID_AA64MMFR2_EL1.BBM`: 0, 1, 2, or 3 = FEAT_BBML3 (2025 extensions:
+ * level 2 and never a TLB conflict abort, so a CPU of level 3 has `noabort`).
+ */
+export type BBMLevel = 0 | 1 | 2 | 3;
 
 /** A CPU as the trace header or an `online` event describes it. */
 export interface CpuSpec {
@@ -193,8 +196,14 @@ export class KernelPanic extends Error {
   }
 }
 
-/** The kernel version whose behaviour the implementation follows. */
-export type Variant = 'v7.1' | 'v6.18' | 'prealloc';
+/**
+ * The kernel version whose behaviour the implementation follows (impl/README.md names the upstream
+ * commits of each): `v7.2-rc` (the default: v7.1's fixes plus Ard Biesheuvel's 2026 map_mem()
+ * series), `v7.1` (v7.1's own map_mem(), table helpers and pgattr_change_is_safe()), `v7.3` (the
+ * v7.3 cycle's BBML3 rename and ID-register-first detection, on top of v7.2-rc), `v6.18`, and
+ * `prealloc` (the proposed PREEMPT_RT pre-allocation series on top of v7.2-rc).
+ */
+export type Variant = 'v7.2-rc' | 'v7.1' | 'v7.3' | 'v6.18' | 'prealloc';
 /** `rodata=`: `on`/`full` keep `rodata_full`, `noalias`/`off` clear it. */
 export type RodataMode = 'full' | 'on' | 'noalias' | 'off';
 /** KFENCE: pool taken from memblock at boot, pool initialised late, or no KFENCE. */
@@ -247,7 +256,11 @@ export interface SutConfig {
   readonly cpus: readonly CpuSpec[];
 }
 
-/** Observable kernel globals, for properties and reports. */
+/**
+ * Observable kernel globals, for properties and reports. The fields keep the BBML2 names of v6.18 to
+ * v7.2; under `v7.3` they hold the renamed globals (`linear_map_requires_bbml3`,
+ * `ARM64_HAS_BBML3`, `system_supports_bbml3()`, `idmap_kpti_bbml3_flag`).
+ */
 export interface SutState {
   readonly linear_map_requires_bbml2: boolean;
   readonly capabilities_finalized: boolean;

@@ -1,7 +1,12 @@
 /**
- * Port of the BBML2-noabort capability of arch/arm64/kernel/cpufeature.c (v7.1): the MIDR allow
- * list, the MATCH_ALL_EARLY_CPUS semantics (set while probing the boot CPU, cleared by an early
- * secondary that lacks it), finalisation, and the late-CPU check.
+ * Port of the BBML2-noabort capability of arch/arm64/kernel/cpufeature.c (v6.18 to v7.2): the MIDR
+ * allow list, the MATCH_ALL_EARLY_CPUS semantics (set while probing the boot CPU, cleared by an
+ * early secondary that lacks it), finalisation, and the late-CPU check; and its v7.3-cycle form,
+ * `ARM64_HAS_BBML3` (variant `v7.3`): 94104e3cfa80 "arm64: cpufeature: Rename BBML2_NOABORT as
+ * BBML3", 879aca5119cd "arm64: cpufeature: Detect BBML3 based on ID_AA64MMFR2_EL1.BBM",
+ * a7ac60414475 "arm64: cpufeature: Extend bbml2_noabort support list", e4fa24624308 "arm64: sysreg:
+ * Add BBM_3" (git-log subjects; the code as described by two write-ups of a v7.2-rc7 + BBML3 tree,
+ * kernel-split-repaint.md §3.2, arm-bbm-rules.md §3.2). The old names stay for v6.18 to v7.2.
  *
  * Layer: impl (the port).
  */
@@ -34,6 +39,24 @@ export const MIDR_AMPERE1 = MIDR_CPU_MODEL(ARM_CPU_IMP_AMPERE, 0xac3);
 export const MIDR_AMPERE1A = MIDR_CPU_MODEL(ARM_CPU_IMP_AMPERE, 0xac4);
 /** `MIDR_NVIDIA_OLYMPUS` (asm/cputype.h). */
 export const MIDR_NVIDIA_OLYMPUS = MIDR_CPU_MODEL(ARM_CPU_IMP_NVIDIA, 0x010);
+/** `MIDR_CORTEX_A715` (asm/cputype.h, part 0xD4D). */
+export const MIDR_CORTEX_A715 = MIDR_CPU_MODEL(ARM_CPU_IMP_ARM, 0xd4d);
+/** `MIDR_CORTEX_A725` (asm/cputype.h, part 0xD87). */
+export const MIDR_CORTEX_A725 = MIDR_CPU_MODEL(ARM_CPU_IMP_ARM, 0xd87);
+/** `MIDR_CORTEX_A520AE` (asm/cputype.h, part 0xD88). */
+export const MIDR_CORTEX_A520AE = MIDR_CPU_MODEL(ARM_CPU_IMP_ARM, 0xd88);
+/** `MIDR_CORTEX_A720AE` (asm/cputype.h, part 0xD89). */
+export const MIDR_CORTEX_A720AE = MIDR_CPU_MODEL(ARM_CPU_IMP_ARM, 0xd89);
+/** `MIDR_C1_NANO` (asm/cputype.h, part 0xD8A). */
+export const MIDR_C1_NANO = MIDR_CPU_MODEL(ARM_CPU_IMP_ARM, 0xd8a);
+/** `MIDR_C1_PRO` (asm/cputype.h, part 0xD8B). */
+export const MIDR_C1_PRO = MIDR_CPU_MODEL(ARM_CPU_IMP_ARM, 0xd8b);
+/** `MIDR_C1_ULTRA` (asm/cputype.h, part 0xD8C). */
+export const MIDR_C1_ULTRA = MIDR_CPU_MODEL(ARM_CPU_IMP_ARM, 0xd8c);
+/** `MIDR_NEOVERSE_N3` (asm/cputype.h, part 0xD8E). */
+export const MIDR_NEOVERSE_N3 = MIDR_CPU_MODEL(ARM_CPU_IMP_ARM, 0xd8e);
+/** `MIDR_C1_PREMIUM` (asm/cputype.h, part 0xD90). */
+export const MIDR_C1_PREMIUM = MIDR_CPU_MODEL(ARM_CPU_IMP_ARM, 0xd90);
 
 /** `struct midr_range` */
 export interface midr_range {
@@ -47,6 +70,12 @@ export const MIDR_REV_RANGE = (m: number, v: number, rmin: number, rmax: number)
   model: m,
   rv_min: MIDR_CPU_VAR_REV(v, rmin),
   rv_max: MIDR_CPU_VAR_REV(v, rmax),
+});
+/** `MIDR_RANGE(m, v_min, r_min, v_max, r_max)` */
+export const MIDR_RANGE = (m: number, vmin: number, rmin: number, vmax: number, rmax: number): midr_range => ({
+  model: m,
+  rv_min: MIDR_CPU_VAR_REV(vmin, rmin),
+  rv_max: MIDR_CPU_VAR_REV(vmax, rmax),
 });
 /** `MIDR_ALL_VERSIONS(m)` */
 export const MIDR_ALL_VERSIONS = (m: number): midr_range => ({
@@ -95,6 +124,66 @@ export function cpu_supports_bbml2_noabort(k: Kern): boolean {
 export const has_bbml2_noabort = (k: Kern): boolean => cpu_supports_bbml2_noabort(k);
 
 /**
+ * `supports_bbml3_list` (v7.3 cycle): CPUs that behave as FEAT_BBML3 without advertising it in
+ * `ID_AA64MMFR2_EL1`: the BBML2-noabort list plus Cortex-A520AE, A715, A720AE, A725, Neoverse-N3,
+ * C1-Nano, C1-Pro, and C1-Ultra / C1-Premium from r1p1 (erratum 3683289: earlier revisions must
+ * keep full break-before-make).
+ * @see arch/arm64/kernel/cpufeature.c: cpu_supports_bbml3() (a7ac60414475, 94104e3cfa80)
+ */
+export const supports_bbml3_list: readonly midr_range[] = [
+  ...supports_bbml2_noabort_list,
+  MIDR_ALL_VERSIONS(MIDR_CORTEX_A520AE),
+  MIDR_ALL_VERSIONS(MIDR_CORTEX_A715),
+  MIDR_ALL_VERSIONS(MIDR_CORTEX_A720AE),
+  MIDR_ALL_VERSIONS(MIDR_CORTEX_A725),
+  MIDR_ALL_VERSIONS(MIDR_NEOVERSE_N3),
+  MIDR_ALL_VERSIONS(MIDR_C1_NANO),
+  MIDR_ALL_VERSIONS(MIDR_C1_PRO),
+  MIDR_RANGE(MIDR_C1_ULTRA, 1, 1, 0xf, 0xf),
+  MIDR_RANGE(MIDR_C1_PREMIUM, 1, 1, 0xf, 0xf),
+];
+
+/** `ID_AA64MMFR2_EL1_BBM_3` (arch/arm64/tools/sysreg, e4fa24624308): FEAT_BBML3. */
+export const ID_AA64MMFR2_EL1_BBM_3 = 3;
+
+/**
+ * `cpu_supports_bbml3()` (v7.3 cycle): the *current* CPU's `ID_AA64MMFR2_EL1.BBM`, read raw
+ * (`__read_sysreg_by_encoding()`, not the sanitised value), is at least `BBM_3`; else its MIDR is
+ * on `supports_bbml3_list`.
+ * @param k - kernel context
+ * @returns whether this CPU has BBML3 (no TLB conflict aborts for size changes)
+ * @see arch/arm64/kernel/cpufeature.c: cpu_supports_bbml3() (879aca5119cd)
+ */
+export function cpu_supports_bbml3(k: Kern): boolean {
+  const regs = k.hw.readCpuIdRegs();
+  if (regs.ID_AA64MMFR2_EL1_BBM >= ID_AA64MMFR2_EL1_BBM_3) return true;
+  return is_midr_in_range_list(regs.MIDR_EL1, supports_bbml3_list);
+}
+
+/** @param k - kernel context @returns `has_bbml3()` (the `matches` of `ARM64_HAS_BBML3`) */
+export const has_bbml3 = (k: Kern): boolean => cpu_supports_bbml3(k);
+
+/**
+ * The `matches` of the capability this variant defines: `ARM64_HAS_BBML3` (`has_bbml3()`) under
+ * `v7.3`, `ARM64_HAS_BBML2_NOABORT` (`has_bbml2_noabort()`) before.
+ * @param k - kernel context
+ * @returns whether the current CPU matches
+ */
+function cap_matches(k: Kern): boolean {
+  return k.cfg.variant === 'v7.3' ? has_bbml3(k) : has_bbml2_noabort(k);
+}
+
+/**
+ * The calling CPU's own test, by the variant's name: `cpu_supports_bbml3()` under `v7.3`,
+ * `cpu_supports_bbml2_noabort()` before (what `force_pte_mapping()` calls before finalisation).
+ * @param k - kernel context
+ * @returns whether the current CPU has the capability
+ */
+export function cpu_supports_cap(k: Kern): boolean {
+  return k.cfg.variant === 'v7.3' ? cpu_supports_bbml3(k) : cpu_supports_bbml2_noabort(k);
+}
+
+/**
  * `system_capabilities_finalized()`.
  * @param k - kernel context
  * @returns whether setup_system_capabilities() has run
@@ -114,12 +203,21 @@ export function system_supports_bbml2_noabort(k: Kern): boolean {
 }
 
 /**
+ * `system_supports_bbml3()` = `alternative_has_cap_unlikely(ARM64_HAS_BBML3)` (v7.3 cycle): the
+ * renamed {@link system_supports_bbml2_noabort}, same body. DEVIATION: one global,
+ * `cap_bbml2_noabort`, holds either capability.
+ * @param k - kernel context
+ * @returns the patched alternative
+ */
+export const system_supports_bbml3 = (k: Kern): boolean => system_supports_bbml2_noabort(k);
+
+/**
  * `setup_boot_cpu_capabilities()` for this capability: SCOPE_LOCAL_CPU probed on the boot CPU
  * sets it when the boot CPU matches.
  * @param k - kernel context
  */
 export function setup_boot_cpu_capabilities(k: Kern): void {
-  k.s.cap_bbml2_noabort = has_bbml2_noabort(k);
+  k.s.cap_bbml2_noabort = cap_matches(k);
 }
 
 /**
@@ -133,7 +231,7 @@ export function setup_boot_cpu_capabilities(k: Kern): void {
  * @see arch/arm64/kernel/cpufeature.c: check_local_cpu_capabilities()
  */
 export function check_local_cpu_capabilities(k: Kern): boolean {
-  const matches = has_bbml2_noabort(k);
+  const matches = cap_matches(k);
   if (!system_capabilities_finalized(k)) {
     if (k.s.cap_bbml2_noabort && !matches) k.s.cap_bbml2_noabort = false;
     return true;

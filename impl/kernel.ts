@@ -26,6 +26,18 @@ export interface vm_struct {
 
 /** `VM_ALLOC` */
 export const VM_ALLOC = 0x2;
+
+/**
+ * Whether `map_mem()`, the table-creation helpers and `pgattr_change_is_safe()` have their shape
+ * from before Ard Biesheuvel's 2026 series ("Preserve non-contiguous descriptors when mapping
+ * DRAM", map the kernel alias and data/bss first; ≈ v7.2-rc, kernel-split-repaint.md §1, §2.2,
+ * §9): true for `v6.18` and `v7.1`, false for `v7.2-rc`, `v7.3` and `prealloc`.
+ * @param k - kernel context
+ * @returns whether the pre-2026 boot mapping code applies
+ */
+export function oldMapMemShape(k: { readonly cfg: SutConfig }): boolean {
+  return k.cfg.variant === 'v6.18' || k.cfg.variant === 'v7.1';
+}
 /** `VM_ALLOW_HUGE_VMAP` */
 export const VM_ALLOW_HUGE_VMAP = 0x400;
 

@@ -9,6 +9,7 @@
  */
 import type { KGen } from './contract.ts';
 import type { Kern } from './kernel.ts';
+import { oldMapMemShape } from './kernel.ts';
 import {
   clear_fixmap_barriers,
   dsb,
@@ -120,7 +121,8 @@ export function* early_pgtable_alloc(k: Kern, level: pgtable_level): KGen<bigint
 
 /**
  * `pgattr_change_is_safe(old, new)`: live attribute changes allowed without break-before-make.
- * v6.18 also rejects any valid→valid change when either side has PTE_CONT.
+ * v6.18 and v7.1 also reject any valid→valid change when either side has PTE_CONT (the explicit
+ * test Ard Biesheuvel's 2026 series removed, {@link oldMapMemShape}).
  * @param k - kernel context
  * @param old - the old descriptor
  * @param new_ - the new descriptor
@@ -131,7 +133,7 @@ export function pgattr_change_is_safe(k: Kern, old: bigint, new_: bigint): boole
   let mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG | PTE_SWBITS_MASK;
   if (!pte_valid(old) || !pte_valid(new_)) return true;
   if (pte_pfn(k.g, old) !== pte_pfn(k.g, new_)) return false;
-  if (k.cfg.variant === 'v6.18' && ((old | new_) & PTE_CONT) !== 0n) return false;
+  if (oldMapMemShape(k) && ((old | new_) & PTE_CONT) !== 0n) return false;
   if ((old & ~new_ & PTE_NG) !== 0n) return false;
   const normal = (v: bigint): boolean =>
     (v & PTE_ATTRINDX_MASK) === PTE_ATTRINDX(MT_NORMAL) || (v & PTE_ATTRINDX_MASK) === PTE_ATTRINDX(MT_NORMAL_TAGGED);
@@ -174,7 +176,7 @@ export function* init_pte(k: Kern, ptep: bigint, addr: bigint, end: bigint, phys
 }
 
 /**
- * `pte_range_has_valid_noncont()` (v7.x): a CONT_PTES group already holds a valid non-cont entry.
+ * `pte_range_has_valid_noncont()` (v7.2-rc on, Ard Biesheuvel's 2026 series): a CONT_PTES group already holds a valid non-cont entry.
  * @param k - kernel context
  * @param ptep - PA of the group's first PTE
  * @returns whether the group must not become contiguous
@@ -236,7 +238,7 @@ export function* alloc_init_cont_pte(
     if (
       ((a | next | ph) & ~k.g.CONT_PTE_MASK) === 0n &&
       (flags & NO_CONT_MAPPINGS) === 0 &&
-      (k.cfg.variant === 'v6.18' || !(yield* pte_range_has_valid_noncont(k, ptep)))
+      (oldMapMemShape(k) || !(yield* pte_range_has_valid_noncont(k, ptep)))
     )
       __prot = prot | PTE_CONT;
     yield* init_pte(k, ptep, a, next, ph, __prot);
@@ -294,7 +296,7 @@ export function* init_pmd(
 }
 
 /**
- * `pmd_range_has_valid_noncont()` (v7.x).
+ * `pmd_range_has_valid_noncont()` (v7.2-rc on).
  * @param k - kernel context
  * @param pmdp - PA of the group's first PMD entry
  * @returns whether the group must not become contiguous
@@ -357,7 +359,7 @@ export function* alloc_init_cont_pmd(
     if (
       ((a | next | ph) & ~k.g.CONT_PMD_MASK) === 0n &&
       (flags & NO_CONT_MAPPINGS) === 0 &&
-      (k.cfg.variant === 'v6.18' || !(yield* pmd_range_has_valid_noncont(k, pmdp)))
+      (oldMapMemShape(k) || !(yield* pmd_range_has_valid_noncont(k, pmdp)))
     )
       __prot = prot | PTE_CONT;
     ret = yield* init_pmd(k, pmdp, a, next, ph, __prot, pgtable_alloc, flags);

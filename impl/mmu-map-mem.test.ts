@@ -13,7 +13,7 @@ const BIT = (n: number): bigint => 1n << BigInt(n);
 const RAM_ATTRS = 1n | (1n << 2n) | (3n << 8n) | BIT(10) | BIT(51) | BIT(53) | BIT(54);
 const MEMSTART: Record<GranuleName, bigint> = { '4K': G, '16K': G, '64K': 512n * M };
 
-describe('map_mem: v7.1 with a BBML2-noabort boot CPU and rodata=full (blocks and cont groups)', () => {
+describe('map_mem: v7.2-rc with a BBML2-noabort boot CPU and rodata=full (blocks and cont groups)', () => {
   it('4K: 2M blocks around the kernel alias, CONT PMD groups, a 1G PUD block', () => {
     // VA offset  0 ┬ PUD[0] → PMD table: PMD[0..15] plain 2M blocks (alias [2M,18M) mapped first)
     //          32M │                     PMD[16..511] 2M blocks in CONT groups of 16
@@ -88,6 +88,26 @@ describe('force_pte_mapping() and linear_map_requires_bbml2', () => {
   }
 });
 
+describe('map_mem: which variant has which shape (impl/README.md, versions)', () => {
+  const layout = (variant: 'v7.2-rc' | 'v7.1' | 'v7.3' | 'v6.18' | 'prealloc'): string[] => {
+    const f = fixture(makeConfig('16K', { variant }));
+    f.run(f.ops.boot());
+    return drawLayout(f.m, PAGE_OFFSET, PAGE_OFFSET + 2n * G);
+  };
+
+  it("v7.1 is v6.18's order (alias NOMAP'd in the bank loop, then mapped alone), v7.3 and prealloc are v7.2-rc's", () => {
+    // 16K: the alias [2M, 18M) lies inside the first 32M PMD. v7.2-rc maps it first, so the bank
+    // loop fills one PTE table of CONT groups around it; v6.18/v7.1 map the bank around a NOMAP'd
+    // alias (CONT groups), then the alias with NO_CONT_MAPPINGS (plain pages).
+    const v72 = layout('v7.2-rc');
+    expect(v72[0]).toBe('+0x000000000 x2048 L3 16K page CONT');
+    expect(layout('v7.1')).toEqual(layout('v6.18'));
+    expect(layout('v7.1')).not.toEqual(v72);
+    expect(layout('v7.3')).toEqual(v72);
+    expect(layout('prealloc')).toEqual(v72);
+  });
+});
+
 describe('map_mem: the kernel alias and the KFENCE pool', () => {
   it('v6.18 maps the alias last with PAGE_KERNEL (Normal, not tagged) and NO_CONT_MAPPINGS only, so blocks even under force_pte', () => {
     const f = fixture(makeConfig('4K', { variant: 'v6.18', cpus: [PLAIN(0)], memblock: oneBank(64n * M) }));
@@ -102,14 +122,14 @@ describe('map_mem: the kernel alias and the KFENCE pool', () => {
     expect((alias?.desc ?? 0n) & BIT(53)).toBe(BIT(53)); // PAGE_KERNEL has PXN
   });
 
-  for (const variant of ['v7.1', 'v6.18'] as const) {
+  for (const variant of ['v7.2-rc', 'v6.18'] as const) {
     it(`${variant}: an early KFENCE pool is page-mapped inside an otherwise block-mapped map`, () => {
       // Pool: 2M (512 × 4K) at PA 1G + 64M, in the CONT PMD area.
       const pool = G + 64n * M;
       const f = fixture(makeConfig('4K', { variant, kfence: 'early', memblock: oneBank(2n * G, pool) }));
       f.run(f.ops.boot());
       expect(f.ops.inspect().kfence_pool_va).toBe(PAGE_OFFSET + 64n * M);
-      // v7.1 maps the pool first, then the bank: the pool's PMD entry is a valid non-cont table
+      // v7.2-rc maps the pool first, then the bank: the pool's PMD entry is a valid non-cont table
       // entry, so its CONT PMD group stays plain. v6.18 NOMAPs the pool, so the bank ranges end
       // and start at it: same shape.
       //   +32M  PMD[16..31] CONT | +64M PMD[32] → 512 plain PTEs (pool) | +66M PMD[33..47] plain

@@ -1,15 +1,16 @@
 /**
  * Port of the boot-time linear map of arch/arm64/mm/mmu.c, in the kernel's order:
  * __map_memblock(), the KFENCE pool helpers (arm64_kfence_alloc_pool() / arm64_kfence_map_pool(),
- * arch_kfence_init_pool()) and map_mem(). v7.1 maps the KFENCE pool, the kernel alias and
- * data/bss first, then every bank; v6.18 NOMAPs the kernel and pool, maps the banks, then the
- * alias (PAGE_KERNEL, NO_CONT_MAPPINGS only) and the pool.
+ * arch_kfence_init_pool()) and map_mem(). v7.2-rc (Ard Biesheuvel's 2026 series; also v7.3 and
+ * prealloc) maps the KFENCE pool, the kernel alias and data/bss first, then every bank; v6.18 and
+ * v7.1 ({@link oldMapMemShape}) NOMAP the kernel and pool, map the banks, then the alias
+ * (PAGE_KERNEL, NO_CONT_MAPPINGS only) and the pool.
  *
  * Layer: impl (the port).
  */
 import type { KGen, PhysRange } from './contract.ts';
 import { can_set_direct_map } from './pageattr.ts';
-import { __phys_to_virt } from './kernel.ts';
+import { __phys_to_virt, oldMapMemShape } from './kernel.ts';
 import type { Kern } from './kernel.ts';
 import { early_create_pgd_mapping, early_pgtable_alloc } from './mmu-create.ts';
 import { force_pte_mapping, split_leaf_mapping_possible } from './mmu-split.ts';
@@ -55,7 +56,7 @@ export function* __map_memblock(k: Kern, start: bigint, end: bigint, prot: bigin
 }
 
 /**
- * `arm64_kfence_alloc_pool()` (v6.18): the pool from memblock, NOMAP until mapped. DEVIATION: the
+ * `arm64_kfence_alloc_pool()` (v6.18, v7.1): the pool from memblock, NOMAP until mapped. DEVIATION: the
  * pool's PA comes from the layout, and a layout without a pool stands for a failed memblock
  * allocation (`kfence_early_init = false`).
  * @param k - kernel context
@@ -73,17 +74,16 @@ export function arm64_kfence_alloc_pool(k: Kern): bigint | null {
 
 /**
  * `arm64_kfence_map_pool()`: map the early pool page by page and set `__kfence_pool`.
- * v7.1 allocates and maps it before everything else (with NO_EXEC_MAPPINGS); v6.18 maps the
- * pool allocated by arm64_kfence_alloc_pool() after the banks.
+ * v7.2-rc allocates and maps it before everything else (with NO_EXEC_MAPPINGS); v6.18 and v7.1
+ * map the pool allocated by arm64_kfence_alloc_pool() after the banks.
  * @param k - kernel context
- * @param pool - the pool PA (v6.18), or null
+ * @param pool - the pool PA, or null
  */
 export function* arm64_kfence_map_pool(k: Kern, pool: bigint | null): KGen<void> {
   if (pool === null) return;
-  const flags =
-    k.cfg.variant === 'v6.18'
-      ? NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS
-      : NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS | NO_EXEC_MAPPINGS;
+  const flags = oldMapMemShape(k)
+    ? NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS
+    : NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS | NO_EXEC_MAPPINGS;
   yield* __map_memblock(k, pool, pool + k.KFENCE_POOL_SIZE, pgprot_tagged(PAGE_KERNEL), flags);
   k.s.__kfence_pool = __phys_to_virt(k, pool);
 }
@@ -110,9 +110,12 @@ export function* arch_kfence_init_pool(k: Kern): KGen<boolean> {
 
 /**
  * `map_mem()`: the linear map of every memblock range, decided by force_pte_mapping(); records
- * `linear_map_requires_bbml2 = !force_pte_mapping() && can_set_direct_map()`. DEVIATION: v7.1
- * follows the spec's M-7.x source (alias, data/bss and KFENCE pool mapped before the banks),
- * which may include Ard Biesheuvel's 2026 changes (≈ v7.2).
+ * `linear_map_requires_bbml2 = !force_pte_mapping() && can_set_direct_map()` (static since
+ * f12b435de2f2, v7.1). v7.2-rc follows the spec's M-7.x source (alias, data/bss and KFENCE pool
+ * mapped before the banks: Ard Biesheuvel's 2026 series); v6.18 and v7.1 the M-6.18 order (banks
+ * with the alias and the pool NOMAP'd, then the alias, then the pool). DEVIATION: no full v7.1
+ * mmu.c was read; v7.1's map_mem() is taken to be v6.18's, which the fixes merged in between
+ * (ce2b3a50ad92, b7737c38e7cb, f12b435de2f2, 15bfba1ad77f) do not reorder [I].
  * @param k - kernel context
  * @see arch/arm64/mm/mmu.c: map_mem()
  */
@@ -120,16 +123,16 @@ export function* map_mem(k: Kern): KGen<void> {
   const kern = k.cfg.memblock.kernel;
   const nomap = [...(k.cfg.memblock.nomap ?? [])];
   let flags = NO_EXEC_MAPPINGS;
-  const v618 = k.cfg.variant === 'v6.18';
+  const oldOrder = oldMapMemShape(k);
   let early_kfence_pool: bigint | null = null;
 
-  if (v618) early_kfence_pool = arm64_kfence_alloc_pool(k);
+  if (oldOrder) early_kfence_pool = arm64_kfence_alloc_pool(k);
   else yield* arm64_kfence_map_pool(k, arm64_kfence_alloc_pool(k));
 
   k.s.linear_map_requires_bbml2 = !force_pte_mapping(k) && can_set_direct_map(k);
   if (force_pte_mapping(k)) flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
 
-  if (v618) {
+  if (oldOrder) {
     const tmp: PhysRange[] = [{ base: kern.text, size: kern.init_begin - kern.text }];
     if (early_kfence_pool !== null) tmp.push({ base: early_kfence_pool, size: k.KFENCE_POOL_SIZE });
     for (const r of for_each_mem_range(k.cfg.memblock.banks, [...nomap, ...tmp]))

@@ -78,7 +78,7 @@ describe('linear_map_split_to_ptes (v7.1): an early secondary without BBML2-noab
     //   [0, 32M)   PMD[0..15] 2M blocks (kernel alias [2M, 18M) among them)
     //   [32M, 1G)  2M blocks in CONT groups
     //   [1G, 2G)   one 1G PUD block
-    const f = asymmetric('v7.1');
+    const f = asymmetric('v7.2-rc');
     upToFinalisation(f);
     expect(f.ops.inspect().cap_bbml2_noabort).toBe(false); // cleared by CPU 1 (MATCH_ALL_EARLY_CPUS)
     const before = maplets(leaves(f.m, PAGE_OFFSET, PAGE_OFFSET + 2n * G));
@@ -109,7 +109,7 @@ describe('linear_map_split_to_ptes (v7.1): an early secondary without BBML2-noab
   });
 
   it('panics when an allocation fails inside stop_machine()', () => {
-    const probe = asymmetric('v7.1', 256n * M);
+    const probe = asymmetric('v7.2-rc', 256n * M);
     upToFinalisation(probe);
     const n = allocs(probe.m.records).length;
     const f = fixture(probe.cfg, { failAllocAt: [n + 3] });
@@ -121,7 +121,7 @@ describe('linear_map_split_to_ptes (v7.1): an early secondary without BBML2-noab
   it('interleavings: any schedule keeps the flag protocol', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(7), { maxLength: 400 }), (schedule) => {
-        const f = asymmetric('v7.1', 64n * M);
+        const f = asymmetric('v7.2-rc', 64n * M);
         upToFinalisation(f);
         const from = f.m.events.length;
         const r = runInterleaved(f.m, [{ cpu: 0, gen: f.ops.setup_system_features() }], schedule);
@@ -159,7 +159,7 @@ describe('linear_map_split_to_ptes: prealloc variant (PREEMPT_RT series)', () =>
   });
 
   it('frees what the repaint did not use: a PUD block straddling lm_alias(_stext) is counted whole', () => {
-    // A contrived image: [_text, __init_begin) is exactly the 1G at PA 1G, so v7.1 maps it as one
+    // A contrived image: [_text, __init_begin) is exactly the 1G at PA 1G, so v7.2-rc maps it as one
     // PUD block; _stext = _text + 2M lies inside it. The count asks for 1 PMD table + 512 PTE
     // tables for that block, but the walk of [lstart, kstart) only splits PMD[0] of it.
     //

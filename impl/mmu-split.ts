@@ -2,16 +2,13 @@
  * Port of the on-demand split half of arch/arm64/mm/mmu.c, in the kernel's order:
  * __pgd_pgtable_alloc(), pgd_pgtable_alloc_init_mm_gfp(), split_contpte(), split_pmd(),
  * split_contpmd(), split_pud(), split_kernel_leaf_mapping_locked(), force_pte_mapping(),
- * split_kernel_leaf_mapping() — v7.1 by default, v6.18 where the configuration says so.
+ * split_kernel_leaf_mapping() — v7.1's (also in v7.2-rc, v7.3, prealloc) by default, v6.18 where the
+ * configuration says so.
  *
  * Layer: impl (the port).
  */
 import type { Gfp, KGen } from './contract.ts';
-import {
-  system_capabilities_finalized,
-  system_supports_bbml2_noabort,
-  cpu_supports_bbml2_noabort,
-} from './cpufeature.ts';
+import { system_capabilities_finalized, system_supports_bbml2_noabort, cpu_supports_cap } from './cpufeature.ts';
 import { current_context } from './kernel.ts';
 import type { Kern } from './kernel.ts';
 import { pgtable_level_to_arm } from './mmu-create.ts';
@@ -259,13 +256,14 @@ export function is_kfence_address(k: Kern, addr: bigint): boolean {
 
 /**
  * `force_pte_mapping()`: whether the linear map must be page-mapped. Before finalisation the
- * *calling* CPU's MIDR decides.
+ * *calling* CPU decides: its MIDR (`cpu_supports_bbml2_noabort()`), or under `v7.3` its
+ * `ID_AA64MMFR2_EL1.BBM` then its MIDR (`cpu_supports_bbml3()`; the local is `bbml3` there).
  * @param k - kernel context
  * @returns true when blocks and cont groups are not allowed
  * @see arch/arm64/mm/mmu.c: force_pte_mapping()
  */
 export function force_pte_mapping(k: Kern): boolean {
-  const bbml2 = system_capabilities_finalized(k) ? system_supports_bbml2_noabort(k) : cpu_supports_bbml2_noabort(k);
+  const bbml2 = system_capabilities_finalized(k) ? system_supports_bbml2_noabort(k) : cpu_supports_cap(k);
   if (k.cfg.debug_pagealloc) return true;
   if (bbml2) return false;
   return k.s.rodata_full || arm64_kfence_can_set_direct_map(k) || k.cfg.realm;

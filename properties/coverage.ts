@@ -15,7 +15,7 @@ import type { AnswersInput } from './answers/answersCase.ts';
 import { answersInputArb } from './answers/answersCase.ts';
 import { bootCpu } from './harness/boot.ts';
 import { JudgedRun } from './harness/judgedRun.ts';
-import { linearMapRequiresBbml2, ptesAtBoot } from './kernel/gates.ts';
+import { cpuSupportsBbml2Noabort, linearMapRequiresBbml2, ptesAtBoot } from './kernel/gates.ts';
 import { targetLeaves } from './ops/targets.ts';
 import { splitInputArb } from './split/splitCase.ts';
 
@@ -24,8 +24,10 @@ const seed = 20261125;
 
 /** Labels of a configuration. */
 function configLabels(c: SutConfig): string[] {
-  const asym = c.cpus.some((x) => !x.noabort);
+  // Asymmetric in the kernel's eyes: a CPU its capability test rejects (BBML3-only CPUs before v7.3 too).
+  const asym = c.cpus.some((x) => !cpuSupportsBbml2Noabort(c, x));
   return [
+    ...(c.cpus.some((x) => x.bbm === 3) ? ['cpus: a FEAT_BBML3 CPU (ID_AA64MMFR2_EL1.BBM = 3)'] : []),
     `granule ${c.granule}`,
     `variant ${c.variant}`,
     ptesAtBoot(c)

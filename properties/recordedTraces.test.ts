@@ -19,19 +19,19 @@ async function verdict(granule: GranuleName, variant: Variant, preempt_rt = fals
 
 describe('recorded traces of the port pass check-trace', () => {
   it.each([
-    ['4K', 'v7.1'],
+    ['4K', 'v7.2-rc'],
     ['4K', 'prealloc'],
     ['4K', 'v6.18'],
-    ['16K', 'v7.1'],
+    ['16K', 'v7.2-rc'],
     ['16K', 'prealloc'],
-    ['64K', 'v7.1'],
+    ['64K', 'v7.2-rc'],
     ['64K', 'prealloc'],
   ] as const)('%s %s: boot + split + repaint is clean', async (granule, variant) => {
     expect(await verdict(granule, variant)).toMatch(/^ok: \d+ events$/);
   });
 
   it('PREEMPT_RT: upstream v7.1 allocates inside stop_machine, prealloc does not', async () => {
-    expect(await verdict('4K', 'v7.1', true)).toBe('alloc-while-stopped');
+    expect(await verdict('4K', 'v7.2-rc', true)).toBe('alloc-while-stopped');
     expect(await verdict('4K', 'prealloc', true)).toMatch(/^ok: /);
   });
 });

@@ -57,7 +57,7 @@ describe('verifyProperty', () => {
     expect(r.reason).toBe('no configuration of this property has granule 16K');
     expect(built).toBe(0);
     expect(
-      verifyProperty(seven, factory, { seed: 42, narrowing: { granules: ['4K'], variants: ['v7.1'] } }).status,
+      verifyProperty(seven, factory, { seed: 42, narrowing: { granules: ['4K'], variants: ['v7.2-rc'] } }).status,
     ).toBe('fail');
   });
 

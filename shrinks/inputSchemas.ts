@@ -40,7 +40,7 @@ const physRange = z.strictObject({ base: bigintData, size: bigintData });
 /** `SutConfig` (impl/contract.ts), encoded. */
 const sutConfigShape = z.strictObject({
   granule: z.enum(['4K', '16K', '64K']),
-  variant: z.enum(['v7.1', 'v6.18', 'prealloc']),
+  variant: z.enum(['v7.2-rc', 'v7.1', 'v7.3', 'v6.18', 'prealloc']),
   preempt_rt: z.boolean(),
   rodata: z.enum(['full', 'on', 'noalias', 'off']),
   debug_pagealloc: z.boolean(),
@@ -59,7 +59,13 @@ const sutConfigShape = z.strictObject({
     kfence_pool: bigintData.optional(),
   }),
   cpus: z
-    .array(z.strictObject({ id: nat, bbm: z.union([z.literal(0), z.literal(1), z.literal(2)]), noabort: z.boolean() }))
+    .array(
+      z.strictObject({
+        id: nat,
+        bbm: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
+        noabort: z.boolean(),
+      }),
+    )
     .min(1),
 });
 

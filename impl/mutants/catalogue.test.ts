@@ -58,7 +58,7 @@ describe('the mutant catalogue', () => {
 
   it.each(MUTANTS.map((m) => [m.id, m] as const))('%s builds a SUT that boots a small 4K machine', (id, m) => {
     const f = fixture(makeConfig('4K', { memblock: oneBank(256n * M) }), { factory: m.createSut });
-    expect(f.ops.name).toBe(`mutant:${id}@v7.1`);
+    expect(f.ops.name).toBe(`mutant:${id}@v7.2-rc`);
     bootAll(f);
     const mapped = maplets(leaves(f.m, PAGE_OFFSET, PAGE_OFFSET + (1n << 40n)));
     expect(mapped.reduce((n, x) => n + x.size, 0n)).toBe(256n * M);

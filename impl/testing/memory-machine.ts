@@ -82,13 +82,15 @@ export const TABLE_POOL_BASE = 0xf000000000n;
 export const PAGE_BYTES: Readonly<Record<GranuleName, bigint>> = { '4K': 0x1000n, '16K': 0x4000n, '64K': 0x10000n };
 
 /**
- * The MIDR a test CPU reports unless given one: Neoverse-V3 r0p2 (on the BBML2-noabort allow
- * list) when `noabort`; Neoverse-V3 r0p0 (BBML2 but erratum 3053180) when only `bbm === 2`;
- * Cortex-A76 r4p1 otherwise.
+ * The MIDR a test CPU reports unless given one: Cortex-X925 r0p0 (on neither allow list, so only
+ * `ID_AA64MMFR2_EL1.BBM` says FEAT_BBML3) when `bbm === 3`; Neoverse-V3 r0p2 (on the
+ * BBML2-noabort allow list and the longer BBML3 list of v7.3) when `noabort`; Neoverse-V3 r0p0
+ * (BBML2 but erratum 3053180) when only `bbm === 2`; Cortex-A76 r4p1 otherwise.
  * @param cpu - the CPU
  * @returns the MIDR_EL1 value
  */
 export function defaultMidr(cpu: CpuSpec): number {
+  if (cpu.bbm === 3) return 0x410fd850;
   if (cpu.noabort) return 0x410fd842;
   if (cpu.bbm === 2) return 0x410fd840;
   return 0x414fd0b1;

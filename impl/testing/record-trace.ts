@@ -9,5 +9,5 @@ import { recordBootSplitRepaint } from './record.ts';
 
 const args = process.argv.slice(2);
 const granule = (args.find((a) => ['4K', '16K', '64K'].includes(a)) ?? '4K') as GranuleName;
-const variant = (args.find((a) => ['v7.1', 'v6.18', 'prealloc'].includes(a)) ?? 'v7.1') as Variant;
+const variant = (args.find((a) => ['v7.2-rc', 'v6.18', 'prealloc'].includes(a)) ?? 'v7.2-rc') as Variant;
 process.stdout.write(recordBootSplitRepaint({ granule, variant, preempt_rt: args.includes('rt') }).toJsonl());

@@ -34,7 +34,7 @@ export function recordBootSplitRepaint(opts: RecordOptions = {}): MemoryMachine 
   const extra = opts.extraRam ?? G;
   const text = G + 2n * M;
   const cfg = makeConfig(granule, {
-    variant: opts.variant ?? 'v7.1',
+    variant: opts.variant ?? 'v7.2-rc',
     preempt_rt: opts.preempt_rt ?? false,
     cpus: [NOABORT(0), PLAIN(1)],
     memblock: {

@@ -52,7 +52,7 @@ export function oneBank(size: bigint, kfence_pool?: bigint): MemblockLayout {
 export function makeConfig(granule: GranuleName, over: Partial<SutConfig> = {}): SutConfig {
   return {
     granule,
-    variant: 'v7.1',
+    variant: 'v7.2-rc',
     preempt_rt: false,
     rodata: 'full',
     debug_pagealloc: false,

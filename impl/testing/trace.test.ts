@@ -45,9 +45,9 @@ describe('bbm-trace/1 serialisation', () => {
 
 describe('recorded runs: boot + split + repaint', () => {
   for (const [granule, variant, extraRam] of [
-    ['4K', 'v7.1', 64n << 20n],
+    ['4K', 'v7.2-rc', 64n << 20n],
     ['4K', 'prealloc', 64n << 20n],
-    ['64K', 'v7.1', 1n << 30n],
+    ['64K', 'v7.2-rc', 1n << 30n],
     ['64K', 'prealloc', 1n << 30n],
     ['16K', 'v6.18', 64n << 20n],
   ] as const) {

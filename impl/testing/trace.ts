@@ -5,7 +5,7 @@
  *
  * Layer: impl/testing (harness support; duplicates the vocabulary, never imports model/).
  */
-import type { CpuId, CpuSpec, DsbDomain, GranuleName, TlbiKind } from '../contract.ts';
+import type { BBMLevel, CpuId, CpuSpec, DsbDomain, GranuleName, TlbiKind } from '../contract.ts';
 
 /** One trace event, as recorded by the test machine. */
 export type TraceEvent =
@@ -16,7 +16,7 @@ export type TraceEvent =
   | { readonly op: 'isb'; readonly cpu: CpuId }
   | { readonly op: 'tlbi'; readonly cpu: CpuId; readonly kind: TlbiKind; readonly va?: bigint; readonly size?: bigint }
   | { readonly op: 'park' | 'unpark' | 'stop' | 'resume'; readonly cpu: CpuId }
-  | { readonly op: 'online'; readonly cpu: CpuId; readonly bbm: 0 | 1 | 2; readonly noabort: boolean }
+  | { readonly op: 'online'; readonly cpu: CpuId; readonly bbm: BBMLevel; readonly noabort: boolean }
   | { readonly op: 'walk'; readonly cpu: CpuId; readonly va: bigint };
 
 /** The header line. */
@@ -147,7 +147,7 @@ function checkEvent(o: Record<string, unknown>): boolean {
       return (
         keysAre(o, ['op', 'cpu', 'bbm', 'noabort']) &&
         isCpu(o['cpu']) &&
-        [0, 1, 2].includes(o['bbm'] as number) &&
+        [0, 1, 2, 3].includes(o['bbm'] as number) &&
         typeof o['noabort'] === 'boolean'
       );
     case 'walk':

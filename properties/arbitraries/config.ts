@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import type {
+  BBMLevel,
   CpuSpec,
   GranuleName,
   KfenceMode,
@@ -18,6 +19,12 @@ import type {
 
 const M = 1n << 20n;
 const G = 1n << 30n;
+
+/** Every kernel variant of the port (impl/README.md says which upstream commits each follows). */
+export const ALL_VARIANTS: readonly Variant[] = ['v7.2-rc', 'v7.1', 'v7.3', 'v6.18', 'prealloc'];
+
+/** `KFENCE_POOL_SIZE` in bytes per granule: 512 pages (255 objects). */
+const KFENCE_POOL_BYTES: Readonly<Record<GranuleName, bigint>> = { '4K': 2n * M, '16K': 8n * M, '64K': 32n * M };
 
 /** Knobs a property may pin. */
 export interface ConfigConstraints {
@@ -50,14 +57,14 @@ const bankArb: fc.Arbitrary<{ gapMiB: number; sizeMiB: number }> = fc.record({
  */
 const GIB_BANK = { gapMiB: -1, sizeMiB: 1024 };
 
-/** `KFENCE_POOL_SIZE` in bytes per granule: 512 pages (mm/kfence, include/linux/kfence.h). */
-const KFENCE_POOL_BYTES: Readonly<Record<GranuleName, bigint>> = { '4K': 2n * M, '16K': 8n * M, '64K': 32n * M };
-
 /**
  * Builds a memblock layout from generated banks: the first bank at 1 GiB (plus a page-aligned
- * offset), the kernel image 2 MiB into it, the KFENCE pool 16 MiB above the image when it fits in
- * the bank — the kernel allocates it from memblock, so it is never outside RAM; when it does not
- * fit, the allocation failed and there is no pool (arm64_kfence_alloc_pool(), kfence_init_late()).
+ * offset), the kernel image 2 MiB into it, the KFENCE pool (`KFENCE_POOL_SIZE`, page aligned) in
+ * RAM: 16 MiB into the first bank, else at the start of the first later bank it fits in, else none
+ * (under `early` a failed `memblock_phys_alloc()`: kfence_early_init is cleared; under `late` the
+ * buddy allocation of `kfence_init_late()` failed). The pool is never outside a bank: the kernel
+ * takes it from memblock.memory or the buddy allocator (arch/arm64/mm/mmu.c
+ * arm64_kfence_alloc_pool(), mm/kfence/core.c kfence_init_late()).
  */
 function layout(
   banks: readonly { gapMiB: number; sizeMiB: number }[],
@@ -75,9 +82,11 @@ function layout(
   const first = out[0] ?? { base: G, size: 64n * M };
   const text = ((first.base + 2n * M + (2n * M - 1n)) / (2n * M)) * (2n * M);
   const kernel = { text, stext: text, init_begin: text + 8n * M, init_end: text + 10n * M, end: text + 14n * M };
-  const at = text + 16n * M;
-  const fits = at + KFENCE_POOL_BYTES[granule] <= first.base + first.size;
-  const pool = kfence === 'off' || !fits ? undefined : at;
+  const poolBytes = KFENCE_POOL_BYTES[granule];
+  const fits = (b: { base: bigint; size: bigint }, at: bigint): boolean =>
+    at >= b.base && at + poolBytes <= b.base + b.size;
+  const candidates = [text + 16n * M, ...out.slice(1).map((b) => b.base)];
+  const pool = kfence === 'off' ? undefined : candidates.find((at, i) => fits(i === 0 ? first : (out[i] ?? first), at));
   return { banks: out, kernel, ...(pool === undefined ? {} : { kfence_pool: pool }) };
 }
 
@@ -88,7 +97,7 @@ function layout(
  */
 export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
   const granules = narrow<GranuleName>(c.granules ?? ['4K', '16K', '64K'], process.env['BBM_GRANULES']);
-  const variants = narrow<Variant>(c.variants ?? ['v7.1', 'v6.18', 'prealloc'], process.env['BBM_VARIANTS']);
+  const variants = narrow<Variant>(c.variants ?? ALL_VARIANTS, process.env['BBM_VARIANTS']);
   const large = c.large ?? false;
   return fc
     .record({
@@ -98,7 +107,7 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
       firstOffsetPages: large
         ? fc.constant(0)
         : fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }) }),
-      secondaries: fc.array(fc.record({ bbm: fc.constantFrom<0 | 1 | 2>(0, 1, 2), noabort: fc.boolean() }), {
+      secondaries: fc.array(fc.record({ bbm: fc.constantFrom<BBMLevel>(0, 1, 2, 3), noabort: fc.boolean() }), {
         maxLength: Math.max(0, (c.maxCpus ?? 4) - 1),
       }),
       kfence: fc.constantFrom<KfenceMode>('off', 'early', 'late'),
@@ -117,6 +126,9 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
         c.bootNoabort === undefined
           ? fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })
           : fc.constant(c.bootNoabort),
+      // A noabort boot CPU that advertises FEAT_BBML3 (ID_AA64MMFR2_EL1.BBM = 3) with a MIDR on no
+      // allow list: only v7.3's cpu_supports_bbml3() sees it (impl/testing/memory-machine.ts defaultMidr()).
+      bootBbml3: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       debug_pagealloc: fc.oneof(
         { weight: 9, arbitrary: fc.constant(false) },
         { weight: 1, arbitrary: fc.constant(true) },
@@ -125,10 +137,17 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
       preempt_rt: c.preemptRt === undefined ? fc.boolean() : fc.constant(c.preemptRt),
     })
     .map((r): SutConfig => {
-      const cpus: CpuSpec[] = [r.bootNoabort ? { id: 0, bbm: 2, noabort: true } : { id: 0, bbm: 2, noabort: false }];
+      const cpus: CpuSpec[] = [
+        r.bootNoabort ? { id: 0, bbm: r.bootBbml3 ? 3 : 2, noabort: true } : { id: 0, bbm: 2, noabort: false },
+      ];
       r.secondaries.forEach((s, i) => {
-        const noabort = c.secondariesNoabort ?? s.noabort;
-        cpus.push({ id: i + 1, bbm: noabort ? 2 : s.bbm, noabort });
+        // FEAT_BBML3 never raises a TLB conflict abort (arm-bbm-rules.md §3.2): level 3 has noabort.
+        // A property that wants every CPU noabort (secondariesNoabort) gets allow-listed level-2 CPUs.
+        if (c.secondariesNoabort === undefined && s.bbm === 3) cpus.push({ id: i + 1, bbm: 3, noabort: true });
+        else {
+          const noabort = c.secondariesNoabort ?? s.noabort;
+          cpus.push({ id: i + 1, bbm: noabort ? 2 : s.bbm === 3 ? 2 : s.bbm, noabort });
+        }
       });
       return {
         granule: r.granule,

@@ -16,7 +16,7 @@ import { runSequence } from './sequenceCase.ts';
 
 const M = 1n << 20n;
 
-function input(variant: 'v6.18' | 'v7.1'): SequenceInput {
+function input(variant: 'v6.18' | 'v7.2-rc'): SequenceInput {
   const base = 0x40010000n;
   const text = 0x40200000n;
   return {
@@ -39,6 +39,6 @@ describe('bbm.model-clean witnesses', () => {
     expect(runSequence(input('v6.18'), createSut).violation?.violation.code).toBe('cont-misprogrammed');
   });
   it('v7.1: the same call splits first and stays clean', () => {
-    expect(runSequence(input('v7.1'), createSut).violation).toBeUndefined();
+    expect(runSequence(input('v7.2-rc'), createSut).violation).toBeUndefined();
   });
 });

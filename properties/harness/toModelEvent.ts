@@ -58,6 +58,10 @@ export function toModelEvent(e: TraceEvent): ModelEvent {
     }
     case 'walk':
       return { op: 'walk', cpu: e.cpu, va: va(e.va, e) };
+    case 'online':
+      // FEAT_BBML3 (BBM = 3) is level 2 that never raises a TLB conflict abort: the trace reader's
+      // rule (model/trace/parse.ts bbmField), so a run and its saved trace are judged the same.
+      return e.bbm === 3 ? { op: 'online', cpu: e.cpu, bbm: 2, noabort: true } : { ...e, bbm: e.bbm };
     default:
       return e;
   }

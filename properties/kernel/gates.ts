@@ -68,15 +68,22 @@ export function canSetDirectMap(cfg: SutConfig): boolean {
 }
 
 /**
- * `cpu_supports_bbml2_noabort()` of one CPU: its MIDR is on `supports_bbml2_noabort_list` (the
- * test machine gives a CPU with `noabort` an allow-listed MIDR, see impl/testing/memory-machine.ts
- * `defaultMidr()`; `ID_AA64MMFR2_EL1.BBM` is ignored on purpose).
- * @see arch/arm64/kernel/cpufeature.c: cpu_supports_bbml2_noabort()
+ * Whether the kernel of this configuration sees the capability on one CPU: `cpu_supports_bbml3()`
+ * under `v7.3` (`ID_AA64MMFR2_EL1.BBM >= 3` read first, then the longer MIDR list), else
+ * `cpu_supports_bbml2_noabort()` (the MIDR list only; `ID_AA64MMFR2_EL1.BBM` ignored on purpose).
+ * The test machine gives a CPU of level 3 a MIDR on no list (Cortex-X925), a `noabort` CPU of
+ * level 0–2 an allow-listed one (Neoverse-V3 r0p2, on both lists), any other CPU an unlisted one
+ * (impl/testing/memory-machine.ts `defaultMidr()`): so the MIDR list says yes iff `noabort` and
+ * level ≤ 2.
+ * @see arch/arm64/kernel/cpufeature.c: cpu_supports_bbml2_noabort() (v6.18–v7.2),
+ *   cpu_supports_bbml3() (v7.3 cycle: 879aca5119cd, a7ac60414475)
+ * @param cfg - the configuration (its variant)
  * @param cpu - the CPU
- * @returns whether it has BBML2 without conflict aborts
+ * @returns whether it has BBML2-noabort / BBML3 in the kernel's eyes
  */
-export function cpuSupportsBbml2Noabort(cpu: CpuSpec): boolean {
-  return cpu.noabort;
+export function cpuSupportsBbml2Noabort(cfg: SutConfig, cpu: CpuSpec): boolean {
+  if (cfg.variant === 'v7.3' && cpu.bbm >= 3) return true;
+  return cpu.noabort && cpu.bbm <= 2;
 }
 
 /**
@@ -89,16 +96,18 @@ export function bootCpu(cfg: SutConfig): CpuSpec {
 }
 
 /**
- * `system_supports_bbml2_noabort()`: the alternative is false until the capabilities are
- * finalised; then it is set iff every early CPU matched (MATCH_ALL_EARLY_CPUS: set while probing
- * the boot CPU, cleared by an early secondary that does not match).
- * @see arch/arm64/kernel/cpufeature.c: ARM64_HAS_BBML2_NOABORT (ARM64_CPUCAP_EARLY_LOCAL_CPU_FEATURE),
- *   system_supports_bbml2_noabort() = alternative_has_cap_unlikely()
+ * `system_supports_bbml2_noabort()` (`system_supports_bbml3()` under `v7.3`): the alternative is
+ * false until the capabilities are finalised; then it is set iff every early CPU matched
+ * (MATCH_ALL_EARLY_CPUS: set while probing the boot CPU, cleared by an early secondary that does
+ * not match).
+ * @see arch/arm64/kernel/cpufeature.c: ARM64_HAS_BBML2_NOABORT / ARM64_HAS_BBML3
+ *   (ARM64_CPUCAP_EARLY_LOCAL_CPU_FEATURE), system_supports_*() = alternative_has_cap_unlikely()
+ * @param cfg - the configuration
  * @param phase - the boot phase
  * @returns the patched alternative
  */
-export function systemSupportsBbml2Noabort(phase: BootPhase): boolean {
-  return phase.finalised && phase.early.every(cpuSupportsBbml2Noabort);
+export function systemSupportsBbml2Noabort(cfg: SutConfig, phase: BootPhase): boolean {
+  return phase.finalised && phase.early.every((c) => cpuSupportsBbml2Noabort(cfg, c));
 }
 
 /**
@@ -111,7 +120,7 @@ export function systemSupportsBbml2Noabort(phase: BootPhase): boolean {
  * @returns whether blocks and contiguous groups are forbidden
  */
 export function forcePteMapping(cfg: SutConfig, phase: BootPhase, cpu: CpuSpec): boolean {
-  const bbml2 = phase.finalised ? systemSupportsBbml2Noabort(phase) : cpuSupportsBbml2Noabort(cpu);
+  const bbml2 = phase.finalised ? systemSupportsBbml2Noabort(cfg, phase) : cpuSupportsBbml2Noabort(cfg, cpu);
   if (cfg.debug_pagealloc) return true;
   if (bbml2) return false;
   return rodataFull(cfg) || kfenceCanSetDirectMap(cfg) || cfg.realm;
@@ -166,19 +175,20 @@ export function linearMapRequiresBbml2(cfg: SutConfig): boolean {
  * @returns whether the repaint runs
  */
 export function repaintAtFinalisation(cfg: SutConfig, early: readonly CpuSpec[]): boolean {
-  return linearMapRequiresBbml2(cfg) && !early.every(cpuSupportsBbml2Noabort);
+  return linearMapRequiresBbml2(cfg) && !early.every((c) => cpuSupportsBbml2Noabort(cfg, c));
 }
 
 /**
  * Whether a CPU brought up after finalisation is accepted: one lacking a capability the system has
  * dies early; one having a capability the system lacks is fine (PERMITTED_FOR_LATE_CPU).
  * @see arch/arm64/kernel/cpufeature.c: verify_local_cpu_capabilities()
+ * @param cfg - the configuration
  * @param phase - the boot phase (finalised)
  * @param cpu - the late CPU
  * @returns whether it comes online
  */
-export function lateCpuAccepted(phase: BootPhase, cpu: CpuSpec): boolean {
-  return !(systemSupportsBbml2Noabort(phase) && !cpuSupportsBbml2Noabort(cpu));
+export function lateCpuAccepted(cfg: SutConfig, phase: BootPhase, cpu: CpuSpec): boolean {
+  return !(systemSupportsBbml2Noabort(cfg, phase) && !cpuSupportsBbml2Noabort(cfg, cpu));
 }
 
 /** What `split_kernel_leaf_mapping()` does with a range, before any table is read. */
@@ -216,13 +226,13 @@ export function splitGate(
   aligned: boolean,
 ): SplitGate {
   if (cfg.variant === 'v6.18') {
-    if (!systemSupportsBbml2Noabort(phase) || forcePteMapping(cfg, phase, cpu))
+    if (!systemSupportsBbml2Noabort(cfg, phase) || forcePteMapping(cfg, phase, cpu))
       return { kind: 'noop', why: '!split_leaf_mapping_possible()' };
     if (inKfencePool) return { kind: 'noop', why: 'is_kfence_address(start)' };
   } else {
     if (!linearMapRequiresBbml2(cfg)) return { kind: 'noop', why: '!linear_map_requires_bbml2' };
     if (inKfencePool) return { kind: 'noop', why: 'is_kfence_address(start)' };
-    if (!systemSupportsBbml2Noabort(phase)) {
+    if (!systemSupportsBbml2Noabort(cfg, phase)) {
       if (phase.finalised) return { kind: 'noop', why: 'finalised without BBML2_NOABORT (repainted)' };
       if (!phase.memInit) return { kind: 'busy', why: '!page_alloc_available' };
       if (phase.online.length > 1) return { kind: 'busy', why: 'num_online_cpus() > 1 before finalisation' };

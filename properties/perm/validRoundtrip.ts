@@ -44,7 +44,11 @@ export const validRoundtrip: PropertyDef<RoundtripInput> = {
   invariants: 'kernel §8 inv. 3; 15bfba1ad77f',
   arb: fc.record({
     // set_memory_valid() on linear-map pages has callers only where can_set_direct_map() holds.
-    config: configArb({ secondariesNoabort: true, maxCpus: 2, variants: ['v7.1', 'prealloc'] }).filter(canSetDirectMap),
+    config: configArb({
+      secondariesNoabort: true,
+      maxCpus: 2,
+      variants: ['v7.2-rc', 'v7.1', 'v7.3', 'prealloc'],
+    }).filter(canSetDirectMap),
     leaf: fc.nat(),
     whole: fc.boolean(),
     pages: fc.integer({ min: 1, max: 8 }),

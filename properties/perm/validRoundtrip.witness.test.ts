@@ -12,7 +12,7 @@ import { PropertyFailure } from '../registry.ts';
 import { validRoundtrip } from './validRoundtrip.ts';
 
 describe('perm.valid-roundtrip witnesses', () => {
-  const config = (variant: 'v6.18' | 'v7.1'): ReturnType<typeof makeConfig> =>
+  const config = (variant: 'v6.18' | 'v7.2-rc'): ReturnType<typeof makeConfig> =>
     makeConfig('4K', { variant, memblock: oneBank(64n << 20n) });
   it('fails on v6.18 for a whole 2M block (the bug 15bfba1ad77f fixed)', () => {
     expect(() => validRoundtrip.check({ config: config('v6.18'), leaf: 3, whole: true, pages: 1 }, createSut)).toThrow(
@@ -21,7 +21,7 @@ describe('perm.valid-roundtrip witnesses', () => {
   });
   it('holds on v7.1 for the same block', () => {
     expect(() =>
-      validRoundtrip.check({ config: config('v7.1'), leaf: 3, whole: true, pages: 1 }, createSut),
+      validRoundtrip.check({ config: config('v7.2-rc'), leaf: 3, whole: true, pages: 1 }, createSut),
     ).not.toThrow();
   });
 });

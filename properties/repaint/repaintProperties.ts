@@ -73,7 +73,7 @@ export const allPtes: PropertyDef<SutConfig> = {
   claim:
     'finalisation on a system without the capability repaints every linear-map VA outside the kernel alias to a plain PTE when linear_map_requires_bbml2, and changes no leaf otherwise; translation preserved',
   invariants: 'kernel §8 inv. 1, 7, 14; §5.1, §5.2',
-  arb: asymmetricArb(['v7.1', 'v6.18', 'prealloc'], false),
+  arb: asymmetricArb(['v7.2-rc', 'v7.1', 'v7.3', 'v6.18', 'prealloc'], false),
   numRuns: 12,
   check: (cfg, sut) => {
     const { run, before, leavesBefore } = bootRepaint(cfg, sut);
