@@ -13,7 +13,7 @@ import { verifyProperty } from './verify.ts';
 const factory: SutFactory = () => ({}) as never;
 const build = (sut: SutFactory, config: SutConfig): void => void sut(null as never, config);
 
-/** A property over one integer that fails when it is 7 or more, building a 4K v7.1 SUT each run. */
+/** A property over one integer that fails when it is 7 or more, building a 4K v7.2-rc SUT each run. */
 const seven: AnyProperty = {
   id: 'test.seven',
   claim: 'below seven',
@@ -67,7 +67,7 @@ describe('verifyProperty', () => {
       check: (n: number, sut: SutFactory) => build(sut, makeConfig(n % 2 === 0 ? '4K' : '64K')),
     } as never;
     expect(() => verifyProperty(both, factory, { seed: 42, narrowing: { granules: ['4K'] } })).toThrow(
-      /test\.seven built a configuration outside granule 4K \(64K v7\.1\) after \d+ inside it/,
+      /test\.seven built a configuration outside granule 4K \(64K v7\.2-rc\) after \d+ inside it/,
     );
   });
 });

@@ -16,6 +16,7 @@
  */
 import type { KGen, PhysRange } from '../contract.ts';
 import type { Kern } from '../kernel.ts';
+import { oldMapMemShape } from '../kernel.ts';
 import { __map_memblock, arm64_kfence_alloc_pool, arm64_kfence_map_pool, for_each_mem_range } from '../mmu-map-mem.ts';
 import { force_pte_mapping } from '../mmu-split.ts';
 import { can_set_direct_map } from '../pageattr.ts';
@@ -31,16 +32,16 @@ export function* map_mem(k: Kern): KGen<void> {
   // MUTANT: `[]` (faithful: `[...(k.cfg.memblock.nomap ?? [])]`, the MEMBLOCK_NOMAP regions).
   const nomap: PhysRange[] = [];
   let flags = NO_EXEC_MAPPINGS;
-  const v618 = k.cfg.variant === 'v6.18';
+  const oldOrder = oldMapMemShape(k);
   let early_kfence_pool: bigint | null = null;
 
-  if (v618) early_kfence_pool = arm64_kfence_alloc_pool(k);
+  if (oldOrder) early_kfence_pool = arm64_kfence_alloc_pool(k);
   else yield* arm64_kfence_map_pool(k, arm64_kfence_alloc_pool(k));
 
   k.s.linear_map_requires_bbml2 = !force_pte_mapping(k) && can_set_direct_map(k);
   if (force_pte_mapping(k)) flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
 
-  if (v618) {
+  if (oldOrder) {
     const tmp: PhysRange[] = [{ base: kern.text, size: kern.init_begin - kern.text }];
     if (early_kfence_pool !== null) tmp.push({ base: early_kfence_pool, size: k.KFENCE_POOL_SIZE });
     for (const r of for_each_mem_range(k.cfg.memblock.banks, [...nomap, ...tmp]))

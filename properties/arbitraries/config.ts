@@ -126,8 +126,10 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
         c.bootNoabort === undefined
           ? fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })
           : fc.constant(c.bootNoabort),
-      // A noabort boot CPU that advertises FEAT_BBML3 (ID_AA64MMFR2_EL1.BBM = 3) with a MIDR on no
-      // allow list: only v7.3's cpu_supports_bbml3() sees it (impl/testing/memory-machine.ts defaultMidr()).
+      // Under v7.3, a noabort boot CPU that advertises FEAT_BBML3 (ID_AA64MMFR2_EL1.BBM = 3) with a
+      // MIDR on no allow list: only cpu_supports_bbml3()'s ID-register test sees it
+      // (impl/testing/memory-machine.ts defaultMidr()). Older kernels would page-map the linear map
+      // on it, which a boot CPU without the capability already covers, at the price of a PTE boot.
       bootBbml3: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       debug_pagealloc: fc.oneof(
         { weight: 9, arbitrary: fc.constant(false) },
@@ -138,7 +140,9 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
     })
     .map((r): SutConfig => {
       const cpus: CpuSpec[] = [
-        r.bootNoabort ? { id: 0, bbm: r.bootBbml3 ? 3 : 2, noabort: true } : { id: 0, bbm: 2, noabort: false },
+        r.bootNoabort
+          ? { id: 0, bbm: r.bootBbml3 && r.variant === 'v7.3' ? 3 : 2, noabort: true }
+          : { id: 0, bbm: 2, noabort: false },
       ];
       r.secondaries.forEach((s, i) => {
         // FEAT_BBML3 never raises a TLB conflict abort (arm-bbm-rules.md §3.2): level 3 has noabort.

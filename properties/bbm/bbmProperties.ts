@@ -10,7 +10,17 @@ import { PropertyFailure } from '../registry.ts';
 import type { SequenceInput } from './sequenceCase.ts';
 import { runSequence, sequenceInputArb, sequenceReport } from './sequenceCase.ts';
 
-/** `bbm.model-clean`. */
+/**
+ * `bbm.model-clean`: the model reports no broken rule (B1–B8, C1–C3, T1–T4, A1) on any primitive of
+ * a whole boot and run: map_mem(), operations in the early windows, early and late secondaries,
+ * finalisation with its repaint, then generated and interleaved operations.
+ *
+ * Preconditions (kernel terms): only reachable sequences (`opReachable()`: nothing before boot,
+ * `set_memory_*()` after `mem_init()`, late KFENCE once after boot, secondaries in id order, early
+ * windows for v7.x only); any configuration and variant, asymmetric CPUs included. Kills
+ * `split-pmd-no-dsb`; the faithful v6.18 before finalisation is a known witness
+ * (`sequenceCase.witness.test.ts`).
+ */
 export const modelClean: PropertyDef<SequenceInput> = {
   id: 'bbm.model-clean',
   claim: 'the model reports no violation on any primitive of any run',
@@ -25,7 +35,14 @@ export const modelClean: PropertyDef<SequenceInput> = {
 
 const CONFLICT_CODES = new Set(['size-change-without-bbml2', 'tlb-conflict', 'bbm-unclean']);
 
-/** `bbm.no-tlb-conflict-without-bbml2`. */
+/**
+ * `bbm.no-tlb-conflict-without-bbml2`: no CPU lacking noabort is ever exposed to a live size
+ * change or to two TLB entries that conflict (`size-change-without-bbml2`, `tlb-conflict`,
+ * `bbm-unclean`), whichever CPU comes up when.
+ *
+ * Preconditions (kernel terms): as `bbm.model-clean`. Kills `split-without-capability`,
+ * `repaint-no-wait`, `repaint-early-release`.
+ */
 export const noConflictWithoutBbml2: PropertyDef<SequenceInput> = {
   id: 'bbm.no-tlb-conflict-without-bbml2',
   claim: 'no CPU lacking BBML2 noabort can hold conflicting TLB entries, nor walk the tables during a live size change',

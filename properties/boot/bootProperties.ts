@@ -4,7 +4,9 @@
  * `[PAGE_OFFSET, PAGE_END)` — with the attributes the kernel intends (`PAGE_KERNEL`, tagged or not:
  * Normal memory, inner shareable, global, AF set, read-write, never executable), nothing else is
  * mapped in TTBR1, and no WARN or BUG was recorded. Where the kernel forbids large leaves
- * (`force_pte_mapping()` at boot, the early KFENCE pool) every leaf is a plain PTE.
+ * (`force_pte_mapping()` at boot, the early KFENCE pool) every leaf is a plain PTE — except the
+ * kernel alias of v6.18 and v7.1, mapped alone with NO_CONT_MAPPINGS only (blocks, never cont:
+ * {@link aliasMappedAlone}).
  *
  * Why this property? Every other property starts from the boot map and compares against it; a map
  * that misses a bank, maps a NOMAP region (firmware memory mapped cacheable behind the firmware's
@@ -143,7 +145,7 @@ export const linearMapComplete: PropertyDef<SutConfig> = {
     const plain: [bigint, bigint, string][] = [];
     const { text, init_begin } = cfg.memblock.kernel;
     if (ptesAtBoot(cfg) && aliasMappedAlone(cfg)) {
-      // The kernel alias is mapped on its own with NO_CONT_MAPPINGS only: blocks, never cont.
+      // v6.18/v7.1 map the kernel alias on its own with NO_CONT_MAPPINGS only: blocks, never cont.
       plain.push([LINEAR_START, text + offset, 'force_pte_mapping() at boot']);
       plain.push([init_begin + offset, LINEAR_END, 'force_pte_mapping() at boot']);
       for (const l of leavesIn(run.model, text + offset, init_begin + offset))

@@ -143,15 +143,17 @@ export function ptesAtBoot(cfg: SutConfig): boolean {
 }
 
 /**
- * Whether `map_mem()` maps the kernel alias `[_text, __init_begin)` on its own, after the banks,
- * with `NO_CONT_MAPPINGS` only — so with blocks even under `force_pte_mapping()` (v6.18
- * arch/arm64/mm/mmu.c map_mem(): "contiguous mappings cannot be remapped in this way"). The later
- * map_mem() of the default variant maps it with the banks' flags.
+ * Whether `map_mem()` maps the kernel alias `[_text, __init_begin)` in a call of its own with
+ * `PAGE_KERNEL` and `NO_CONT_MAPPINGS` only — block mappings allowed even when `force_pte_mapping()`
+ * (it is never split: `mark_linear_text_alias_ro()` changes permissions in place). v6.18 and v7.1;
+ * from Ard Biesheuvel's 2026 series on (v7.2-rc, v7.3, prealloc) the alias gets the linear map's
+ * flags like every bank.
+ * @see arch/arm64/mm/mmu.c: map_mem() (M-6.18; kernel-split-repaint.md §2.2)
  * @param cfg - the configuration
- * @returns true for the variants that map the alias alone
+ * @returns whether the alias may hold blocks whatever the linear map's flags
  */
 export function aliasMappedAlone(cfg: SutConfig): boolean {
-  return cfg.variant === 'v6.18';
+  return cfg.variant === 'v6.18' || cfg.variant === 'v7.1';
 }
 
 /**

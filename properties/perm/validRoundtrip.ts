@@ -6,7 +6,7 @@
  * Why this property? Before 15bfba1ad77f the permission walk tested `pmd_sect()`, which requires
  * the valid block encoding: a block made invalid as a whole was skipped when it was made valid
  * again, and the realm guest that relied on it panicked. v6.18 (the selectable variant) still has
- * that behaviour, so this property is checked on v7.1 and prealloc.
+ * that behaviour, so this property is checked on v7.2-rc, v7.1, v7.3 and prealloc.
  *
  * Preconditions (kernel terms): after finalisation, `can_set_direct_map()` (the callers of
  * `set_memory_valid()` on the linear map: debug_pagealloc, `set_direct_map_valid_noflush()`, the

@@ -67,7 +67,15 @@ function violationText(run: JudgedRun): string {
   return violationReport(run);
 }
 
-/** `repaint.all-ptes`. */
+/**
+ * `repaint.all-ptes`: when {@link repaintAtFinalisation} (`linear_map_requires_bbml2` and an early CPU
+ * the kernel's capability test rejects), finalisation leaves every linear-map VA outside the
+ * kernel alias a plain PTE with its translation unchanged; otherwise it changes no leaf.
+ *
+ * Preconditions (kernel terms): every secondary early (before `setup_system_features()`), at least
+ * one secondary; any variant, rodata, KFENCE, realm, debug_pagealloc. Kills `repaint-to-cont`,
+ * `split-pmd-keeps-cont`.
+ */
 export const allPtes: PropertyDef<SutConfig> = {
   id: 'repaint.all-ptes',
   claim:
@@ -104,7 +112,14 @@ the translation of the linear map changed: ${diff}`);
   },
 };
 
-/** `repaint.prealloc-suffices`. */
+/**
+ * `repaint.prealloc-suffices`: under `prealloc` with PREEMPT_RT the repaint allocates nothing inside
+ * stop_machine(), nothing panics, and no pre-allocated table page is left unlinked.
+ *
+ * Preconditions (kernel terms): `prealloc`, PREEMPT_RT, a boot CPU with the capability and an early
+ * secondary without it (so the repaint runs). Kills `prealloc-gfp-atomic-in-stop`,
+ * `prealloc-forgets-pud-pmd-tables`.
+ */
 export const preallocSuffices: PropertyDef<SutConfig> = {
   id: 'repaint.prealloc-suffices',
   claim:

@@ -20,7 +20,18 @@ import { PropertyFailure } from '../registry.ts';
 import type { SplitInput } from './splitCase.ts';
 import { runSplit, splitInputArb } from './splitCase.ts';
 
-/** `split.hierarchical-pxn`. */
+/**
+ * `split.hierarchical-pxn`: after a split every linear-map leaf has PXN and UXN in its own bits and
+ * every table the split created has PXNTable (`NO_EXEC_MAPPINGS`), whatever the tables above say.
+ *
+ * Preconditions (kernel terms): after `setup_system_features()`, every CPU with BBML2-noabort (so no
+ * repaint, and `system_supports_bbml2_noabort()` unless a BBML3-only CPU meets a pre-v7.3 kernel), one
+ * caller, any rodata/KFENCE/realm/debug_pagealloc setting and variant; `[start, end)` anywhere on the
+ * linear map (page aligned or not, in a hole, on a natural span), and a range starting in the KFENCE
+ * pool ends inside it (`is_kfence_address(start)` is the only pool test). The answer expected is
+ * {@link splitGate}'s.
+ * Kills `split-pmd-drop-pxn`, `split-pmd-drop-table-pxn`.
+ */
 export const hierarchicalPxn: PropertyDef<SplitInput> = {
   id: 'split.hierarchical-pxn',
   claim:
@@ -70,7 +81,15 @@ export interface AtomicInput {
   readonly page: number;
 }
 
-/** `split.atomic-callers-lockless`. */
+/**
+ * `split.atomic-callers-lockless` (ce2b3a50ad92): `split_kernel_leaf_mapping()` called for a KFENCE
+ * pool page (`kfence_protect_page()` from softirq) or with debug_pagealloc (`__kernel_map_pages()`)
+ * returns 0 without taking `pgtable_split_lock` or allocating.
+ *
+ * Preconditions (kernel terms): after finalisation, every CPU with BBML2-noabort; an early KFENCE
+ * pool that memblock could place, or debug_pagealloc; the address is one of the first 64 pages of
+ * the pool (or of the linear map). Kills `mutex-in-atomic`.
+ */
 export const atomicCallersLockless: PropertyDef<AtomicInput> = {
   id: 'split.atomic-callers-lockless',
   claim:

@@ -30,7 +30,21 @@ function boundaries(o: SplitOutcome): number[] {
   return [Number(o.start - LINEAR_START), Number(o.end - LINEAR_START)];
 }
 
-/** `split.boundaries-exact`. */
+/**
+ * `split.boundaries-exact`: the kernel's answer (0, -EINVAL, -EBUSY, from the gate) and, after a
+ * split the gate lets through, no leaf or contiguous group spanning across `start` or `end`;
+ * nothing changes when the gate returns at once.
+ *
+ * Preconditions (kernel terms): after `setup_system_features()`, every CPU with BBML2-noabort (so no
+ * repaint, and `system_supports_bbml2_noabort()` unless a BBML3-only CPU meets a pre-v7.3 kernel), one
+ * caller, any rodata/KFENCE/realm/debug_pagealloc setting and variant; `[start, end)` anywhere on the
+ * linear map (page aligned or not, in a hole, on a natural span), and a range starting in the KFENCE
+ * pool ends inside it (`is_kfence_address(start)` is the only pool test). The answer expected is
+ * {@link splitGate}'s.
+ * Kills `split-skips-end`, `pmd-aligned-before-contpmd`, `contpte-decont-all-but-one`,
+ * `contpte-misaligned-start`, `contpmd-forgets-entry`, `single-page-more-aligned` (and
+ * `split-gate-force-pte` in `--full`).
+ */
 export const boundariesExact: PropertyDef<SplitInput> = {
   id: 'split.boundaries-exact',
   claim:
@@ -63,7 +77,19 @@ export const boundariesExact: PropertyDef<SplitInput> = {
   },
 };
 
-/** `split.blocks-kept`. */
+/**
+ * `split.blocks-kept`: leaves wholly inside or outside the range keep size and contiguity, and a
+ * leaf holding a boundary is broken only down to the largest natural span without a boundary
+ * inside (the kernel's `to_cont = true`, kernel-split-repaint.md §8 inv. 6, 7).
+ *
+ * Preconditions (kernel terms): after `setup_system_features()`, every CPU with BBML2-noabort (so no
+ * repaint, and `system_supports_bbml2_noabort()` unless a BBML3-only CPU meets a pre-v7.3 kernel), one
+ * caller, any rodata/KFENCE/realm/debug_pagealloc setting and variant; `[start, end)` anywhere on the
+ * linear map (page aligned or not, in a hole, on a natural span), and a range starting in the KFENCE
+ * pool ends inside it (`is_kfence_address(start)` is the only pool test). The answer expected is
+ * {@link splitGate}'s.
+ * Kills `split-whole-range`.
+ */
 export const blocksKept: PropertyDef<SplitInput> = {
   id: 'split.blocks-kept',
   claim:
@@ -112,7 +138,19 @@ export const blocksKept: PropertyDef<SplitInput> = {
   },
 };
 
-/** `split.translation-preserved`. */
+/**
+ * `split.translation-preserved`: for every VA of the linear map, output address, attributes,
+ * permissions and validity are the same after the split as before (the whole interpretation, not
+ * sampled probes).
+ *
+ * Preconditions (kernel terms): after `setup_system_features()`, every CPU with BBML2-noabort (so no
+ * repaint, and `system_supports_bbml2_noabort()` unless a BBML3-only CPU meets a pre-v7.3 kernel), one
+ * caller, any rodata/KFENCE/realm/debug_pagealloc setting and variant; `[start, end)` anywhere on the
+ * linear map (page aligned or not, in a hole, on a natural span), and a range starting in the KFENCE
+ * pool ends inside it (`is_kfence_address(start)` is the only pool test). The answer expected is
+ * {@link splitGate}'s.
+ * Kills `split-pud-pfn-step`.
+ */
 export const translationPreserved: PropertyDef<SplitInput> = {
   id: 'split.translation-preserved',
   claim:
