@@ -43,7 +43,8 @@ export function reportConfig(c: SutConfig): ReportConfig {
   return {
     granule: c.granule,
     variant: c.variant,
-    cpus: c.cpus,
+    // FEAT_BBML3 (BBM = 3) as the trace reader reads it: level 2 with noabort (model/trace/parse.ts).
+    cpus: c.cpus.map((x) => (x.bbm === 3 ? { id: x.id, bbm: 2, noabort: true } : { ...x, bbm: x.bbm })),
     layout: [
       `RAM: ${c.memblock.banks.map((b) => range(b.base, b.size)).join(', ')}`,
       ...(c.memblock.nomap === undefined || c.memblock.nomap.length === 0

@@ -46,7 +46,7 @@ export interface ReportFailure {
 /** Section 2: the machine and the kernel configuration of the failing run. */
 export interface ReportConfig {
   readonly granule: string;
-  /** The kernel variant the port follows (`v7.1`, `v6.18`, `prealloc`). */
+  /** The kernel variant the port follows (`v7.2-rc`, `v7.1`, `v7.3`, `v6.18`, `prealloc`). */
   readonly variant: string;
   /** Every CPU of the machine, boot CPU first. */
   readonly cpus: readonly CpuSpec[];
