@@ -47,7 +47,7 @@ describe('bbm-verify verify: bad usage is one line and exit 2', () => {
     [['--run-timeout=-1'], /verify: --run-timeout must be a duration/],
     [['--run-timeout', '-1'], /verify: --run-timeout needs a value/],
     [['--granule', '8K'], /verify: --granule takes 4K, 16K, 64K; got "8K"/],
-    [['--variant', 'v5.10'], /verify: --variant takes v7\.1, v6\.18, prealloc; got "v5\.10"/],
+    [['--variant', 'v5.10'], /verify: --variant takes v7\.2-rc, v7\.1, v7\.3, v6\.18, prealloc; got "v5\.10"/],
     [['--only', ''], /verify: --only takes property ids, got an empty one/],
     [['--sut', 'impl'], /verify: SUT module impl is a folder: name the module file \(e\.g\. impl\/index\.ts\)/],
     [['--sut', join(dir, 'missing.ts')], /SUT module .*missing\.ts does not exist/],
@@ -65,7 +65,7 @@ describe('bbm-verify verify: bad usage is one line and exit 2', () => {
     ['BBM_SEED', '1.5', /verify: BBM_SEED must be an integer seed .*got "1\.5"/],
     ['BBM_SEEDS', 'two', /verify: BBM_SEEDS must be a whole number/],
     ['BBM_GRANULES', '2M', /verify: BBM_GRANULES takes 4K, 16K, 64K; got "2M"/],
-    ['BBM_VARIANTS', 'v7.0', /verify: BBM_VARIANTS takes v7\.1, v6\.18, prealloc/],
+    ['BBM_VARIANTS', 'v7.0', /verify: BBM_VARIANTS takes v7\.2-rc, v7\.1, v7\.3, v6\.18, prealloc/],
     ['BBM_SUT', 'impl', /verify: SUT module impl is a folder/],
   ])('rejects %s=%s', async (name, value, message) => {
     await rejected(['verify'], message, { [name]: value });
