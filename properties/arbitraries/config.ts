@@ -187,14 +187,16 @@ function narrow<T extends string>(own: readonly T[], env: string | undefined): T
 /**
  * A one-line description of a configuration for reports.
  * @param cfg - the configuration
- * @returns e.g. `4K v7.1 cpus=[cpu0 BBML2_NOABORT, cpu1 BBM level 0] banks=[0x40000000+64M] kfence=off`
+ * @returns e.g. `4K v7.2-rc cpus=[cpu0 BBML2_NOABORT, cpu1 BBM level 0] banks=[0x40000000+64M] kfence=off`
  */
 export function describeConfig(cfg: SutConfig): string {
   // As the kernel sees them: BBML2_NOABORT (ARM64_HAS_BBML2_NOABORT: BBM level 2 and on the
-  // allow list), or the BBM level the CPU reports (ID_AA64MMFR2_EL1.BBM) without it.
+  // allow list), BBML3 (ID_AA64MMFR2_EL1.BBM = 3, on no allow list: only v7.3 sees it), or the
+  // BBM level the CPU reports without the capability.
   const cpus = cfg.cpus
     .map(
-      (c) => `cpu${c.id} ${c.noabort ? 'BBML2_NOABORT' : `BBM level ${c.bbm}${c.bbm === 2 ? ' (not noabort)' : ''}`}`,
+      (c) =>
+        `cpu${c.id} ${c.bbm === 3 ? 'BBML3' : c.noabort ? 'BBML2_NOABORT' : `BBM level ${c.bbm}${c.bbm === 2 ? ' (not noabort)' : ''}`}`,
     )
     .join(', ');
   const banks = cfg.memblock.banks.map((b) => `0x${b.base.toString(16)}+${b.size / M}M`).join(',');
