@@ -147,7 +147,10 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
       r.secondaries.forEach((s, i) => {
         // FEAT_BBML3 never raises a TLB conflict abort (arm-bbm-rules.md §3.2): level 3 has noabort.
         // A property that wants every CPU noabort (secondariesNoabort) gets allow-listed level-2 CPUs.
-        if (c.secondariesNoabort === undefined && s.bbm === 3) cpus.push({ id: i + 1, bbm: 3, noabort: true });
+        // Drawn under v7.3 only, like the boot CPU's: to an older kernel such a CPU is one without
+        // the capability (a repaint on hardware that needs none), which level-2 CPUs already cover.
+        if (c.secondariesNoabort === undefined && s.bbm === 3 && r.variant === 'v7.3')
+          cpus.push({ id: i + 1, bbm: 3, noabort: true });
         else {
           const noabort = c.secondariesNoabort ?? s.noabort;
           cpus.push({ id: i + 1, bbm: noabort ? 2 : s.bbm === 3 ? 2 : s.bbm, noabort });
