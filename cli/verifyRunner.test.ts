@@ -108,13 +108,13 @@ describe.concurrent('verify runner', () => {
   });
 
   it('stops a job that keeps running past its time budget and the grace', async () => {
-    const t0 = Date.now();
     const r = await run('busy:0', { runTimeoutMs: 10_000, timeMs: 100 });
     expect(kinds(r.outcomes)).toEqual(['0:timeout', '1:result', '2:result']);
     const o = r.outcomes[0]?.[1];
+    // 100 ms + a grace of 2.01 s, before the 10 s run limit: both on the child's own clock
+    // (cli/childClock.ts), so the order holds however loaded the machine is.
     expect(o?.kind === 'timeout' && o.what).toBe('budget');
-    // 100 ms + a grace of 2.01 s, well before the 10 s run limit.
-    expect(Date.now() - t0).toBeLessThan(9_000);
+    expect(o?.kind === 'timeout' && o.limitMs).toBe(100);
   });
 
   it('reports a SUT that calls process.exit(0) or is killed by a signal', async () => {

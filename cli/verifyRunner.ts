@@ -7,7 +7,10 @@
  *
  * Limits: every single run (and the loading of the SUT module) within `runTimeoutMs`; with a time
  * budget (`--time`), every property within that budget plus a grace of 2 s + 10 % (fast-check stops
- * between runs when the budget is spent; the grace lets the last run finish).
+ * between runs when the budget is spent; the grace lets the last run finish). Every limit is
+ * measured on the child's own time (cli/childClock.ts: wall time minus the time it waited for a
+ * CPU, on Linux): on a loaded machine a child that is merely starved — a start that took 60 s of
+ * wall time under three test runs and a sweep at `nice 10` — is not a hung SUT nor a stalled child.
  *
  * Layer: cli.
  */
@@ -16,6 +19,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { ChildClock } from './childClock.ts';
 import type { ChildMessage, Job, Request, WireResult } from './verifyProtocol.ts';
 import { JOB_FD, MESSAGE_FD } from './verifyProtocol.ts';
 
@@ -64,8 +68,15 @@ export type LoadProblem =
   | { readonly kind: 'timeout'; readonly limitMs: number }
   | { readonly kind: 'ended'; readonly how: string };
 
-/** How long a child may take to start (tsx, the catalogue) before that is an internal error. */
+/**
+ * How long a child may take to start (tsx, the catalogue) before that is an internal error, in its
+ * own time (a start takes about 1.5 s of it, 10 s with a cold transform cache). No SUT code runs
+ * before the `loading` message, so this guards only against the runner's own child stalling.
+ */
 const START_LIMIT_MS = 60_000;
+
+/** How often the deadlines are checked against the child's clock. */
+const POLL_MS = 100;
 
 const live = new Set<ChildProcess>();
 
@@ -228,28 +239,40 @@ function runChild(
   let jobDeadline = Infinity;
   let timer: NodeJS.Timeout | undefined;
   const tail: string[] = [];
+  const clock = new ChildClock(child.pid);
 
   let stalled: string | undefined;
+  // One deadline at a time, on the child's clock: the limit armed last, or the job's budget.
+  let deadline = Infinity;
+  let armedMs = 0;
+  const fire = (): void => {
+    const budget = jobDeadline <= deadline;
+    if (phase === 'job')
+      stopped = {
+        kind: 'timeout',
+        what: budget ? 'budget' : 'run',
+        limitMs: budget ? (limits.timeMs ?? 0) : armedMs,
+        at,
+      };
+    else if (phase === 'loading') load = { kind: 'timeout', limitMs: armedMs };
+    else
+      stalled = `the verify child process stalled ${phase === 'starting' ? 'while starting' : 'between properties'} for ${armedMs / 1000} s`;
+    child.kill('SIGKILL');
+  };
+  const check = (): void => {
+    timer = undefined;
+    const now = clock.now();
+    if (now >= Math.min(deadline, jobDeadline)) return fire();
+    // Sleep until the deadline could be reached at the wall clock's rate, at most POLL_MS when the
+    // clock subtracts waits (it then runs slower than the wall clock).
+    const left = Math.min(deadline, jobDeadline) - now;
+    timer = setTimeout(check, Math.max(1, Math.min(clock.measuresWaits ? POLL_MS : 60_000, left)));
+  };
   const arm = (ms: number): void => {
     if (timer !== undefined) clearTimeout(timer);
-    const toBudget = jobDeadline - Date.now();
-    const budget = toBudget <= ms;
-    timer = setTimeout(
-      () => {
-        if (phase === 'job')
-          stopped = {
-            kind: 'timeout',
-            what: budget ? 'budget' : 'run',
-            limitMs: budget ? (limits.timeMs ?? 0) : ms,
-            at,
-          };
-        else if (phase === 'loading') load = { kind: 'timeout', limitMs: ms };
-        else
-          stalled = `the verify child process stalled ${phase === 'starting' ? 'while starting' : 'between properties'} for ${ms / 1000} s`;
-        child.kill('SIGKILL');
-      },
-      Math.max(0, budget ? toBudget : ms),
-    );
+    armedMs = ms;
+    deadline = clock.now() + ms;
+    check();
   };
 
   const onMessage = (m: ChildMessage): void => {
@@ -283,7 +306,7 @@ function runChild(
         job = m.job;
         startedAt = Date.now();
         at = {};
-        jobDeadline = limits.timeMs === undefined ? Infinity : Date.now() + grace(limits.timeMs);
+        jobDeadline = limits.timeMs === undefined ? Infinity : clock.now() + grace(limits.timeMs);
         arm(runLimit);
         break;
       case 'run':
