@@ -3,7 +3,8 @@
  * properties) and the "every answer checked" input, which configurations are drawn (granule,
  * variant, the configurations where a split is a no-op, KFENCE, asymmetric CPUs), which leaf kinds
  * the booted layouts hold and are aimed at, and which operations, failures and collisions the
- * sequences contain. Not a test: `npx tsx properties/coverage.ts [runs]` prints the tables that
+ * sequences contain; for the asymmetric sequence input (`bbm.no-tlb-conflict-without-bbml2`), how
+ * often finalisation repaints with a CPU that must wait, and with the caller ahead. Not a test: `npx tsx properties/coverage.ts [runs]` prints the tables that
  * properties/README.md shows.
  *
  * Layer: properties (a script).
@@ -15,9 +16,11 @@ import type { AnswersInput } from './answers/answersCase.ts';
 import { answersInputArb } from './answers/answersCase.ts';
 import { bootCpu } from './harness/boot.ts';
 import { JudgedRun } from './harness/judgedRun.ts';
-import { cpuSupportsBbml2Noabort, linearMapRequiresBbml2, ptesAtBoot } from './kernel/gates.ts';
+import { cpuSupportsBbml2Noabort, linearMapRequiresBbml2, ptesAtBoot, repaintAtFinalisation } from './kernel/gates.ts';
 import { targetLeaves } from './ops/targets.ts';
 import { splitInputArb } from './split/splitCase.ts';
+import type { SequenceInput } from './bbm/sequenceCase.ts';
+import { sequenceInputArb } from './bbm/sequenceCase.ts';
 
 const runs = Number(process.argv[2] ?? 200);
 const seed = 20261125;
@@ -71,6 +74,18 @@ function steps(x: AnswersInput): string[] {
   return out;
 }
 
+/** Labels of an asymmetric sequence (`bbm.no-tlb-conflict-without-bbml2`): the finalisation it meets. */
+function finalisation(x: SequenceInput): string[] {
+  const early = x.config.cpus.filter((_c, i) => i === 0 || (x.lateMask & (1 << (i - 1))) === 0);
+  const repaint = repaintAtFinalisation(x.config, early);
+  const ahead = (x.finalSchedule[0]?.pick ?? 1) === 0 && (x.finalSchedule[0]?.steps ?? 0) >= 50;
+  return [
+    repaint ? 'finalisation repaints, an early CPU waits' : 'no repaint at finalisation',
+    ...(repaint && ahead ? ['repaint with the caller ahead in stop_machine()'] : []),
+    ...(x.config.cpus.length > early.length ? ['a CPU comes up late'] : []),
+  ];
+}
+
 const log = (title: string) => (line: string) => console.log(`${title}  ${line}`);
 for (const [title, arb, classify] of [
   ['split: config', splitInputArb.map((i) => i.config), configLabels],
@@ -78,6 +93,7 @@ for (const [title, arb, classify] of [
   ['answers: config', answersInputArb.map((i) => i.config), configLabels],
   ['answers: layouts', answersInputArb.map((i) => i.config), leafKinds],
   ['answers: steps', answersInputArb, steps],
+  ['bbm (asymmetric): finalisation', sequenceInputArb(false), finalisation],
 ] as const) {
   console.log(`\n${title} (${runs} runs, seed ${seed})`);
   fc.statistics(arb as fc.Arbitrary<never>, classify as (v: never) => string[], {

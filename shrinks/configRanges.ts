@@ -10,7 +10,9 @@
  * The rules (each one the generator, properties/arbitraries/config.ts, keeps by construction):
  * - CPUs: `cpus[i].id` is `i` (boot CPU first, cpu0; `MemoryMachine` and the reports name CPUs by
  *   these ids); `noabort` (on the BBML2_NOABORT MIDR allow list, cpufeature.c
- *   `supports_bbml2_noabort_list`) only with `bbm: 2`: the list names BBML2 implementations.
+ *   `supports_bbml2_noabort_list`) only with `bbm: 2`: the list names BBML2 implementations — or
+ *   with `bbm: 3`, which implies it (FEAT_BBML3 never raises a TLB conflict abort; impl/CONTRACT.md)
+ *   and which the generator always draws with it.
  * - Banks (memblock.memory, impl/contract.ts `MemblockLayout`): non-empty, page aligned, sorted,
  *   not overlapping; all inside the linear map — `arm64_memblock_init()` (arch/arm64/mm/init.c)
  *   removes memory beyond `memstart_addr + linear_region_size` before `map_mem()`, so memblock
@@ -81,8 +83,13 @@ export function checkConfigRanges(cfg: ConfigData): RangeIssue[] {
         ['cpus', i, 'id'],
         `${c.id} is not a CPU of this machine as entry ${i}: its ${n} CPUs are numbered 0..${n - 1} in order, boot CPU first`,
       );
-    if (c.noabort && c.bbm !== 2)
-      bad(['cpus', i, 'noabort'], `true needs bbm 2 (BBML2_NOABORT CPUs implement FEAT_BBM level 2), not ${c.bbm}`);
+    if (c.noabort && c.bbm !== 2 && c.bbm !== 3)
+      bad(
+        ['cpus', i, 'noabort'],
+        `true needs bbm 2 (BBML2_NOABORT CPUs implement FEAT_BBM level 2) or 3 (FEAT_BBML3), not ${c.bbm}`,
+      );
+    if (c.bbm === 3 && !c.noabort)
+      bad(['cpus', i, 'noabort'], 'false with bbm 3: FEAT_BBML3 implies noabort (impl/CONTRACT.md)');
   });
 
   const banks = cfg.memblock.banks.map((b) => ({ base: big(b.base), size: big(b.size) }));

@@ -83,7 +83,8 @@ export const sutConfigData = sutConfigShape.pipe(
 /** `Burst` (properties/arbitraries/schedule.ts). */
 export const burstData = z.strictObject({
   pick: within(0, 3, 'a task number, taken modulo the live tasks'),
-  steps: within(1, 3000, 'steps of a burst'),
+  // Free bursts run up to 3000 steps; the head start of a stop_machine() caller up to 20 000.
+  steps: within(1, 20_000, 'steps of a burst'),
 });
 
 /** `Target` (properties/ops/ops.ts). */
@@ -155,8 +156,8 @@ const splitInput = z.strictObject({
   run: nat,
   at: perMille,
   pages: within(1, 600, 'pages of the split'),
-  flavour: z.enum(['aligned', 'block', 'unaligned', 'hole']),
-  span: within(0, 5, 'a natural span'),
+  flavour: z.enum(['aligned', 'block', 'edge-page', 'unaligned', 'hole']),
+  span: within(0, 7, 'a natural span'),
 });
 
 /** `lateMask`: which of the (at most two) secondaries come up late. */

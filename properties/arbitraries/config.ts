@@ -33,6 +33,8 @@ export interface ConfigConstraints {
   /** Whether every CPU has BBML2-noabort (`true`), none of the secondaries (`false`), or any. */
   readonly secondariesNoabort?: boolean;
   readonly maxCpus?: number;
+  /** CPUs at least, the boot CPU included (default 1). */
+  readonly minCpus?: number;
   readonly preemptRt?: boolean;
   /** Add a 1 GiB bank at 2 GiB, so that 4K layouts hold a PUD block (slow to repaint). */
   readonly large?: boolean;
@@ -40,6 +42,8 @@ export interface ConfigConstraints {
   readonly bootNoabort?: boolean;
   /** The `rodata=` settings to draw from (default: all, full most often). */
   readonly rodata?: readonly RodataMode[];
+  /** Pin `debug_pagealloc` (default: on one time in ten). */
+  readonly debugPagealloc?: boolean;
 }
 
 /** One RAM bank as generated: offset from the previous bank's end and size, in MiB. */
@@ -52,8 +56,11 @@ const bankArb: fc.Arbitrary<{ gapMiB: number; sizeMiB: number }> = fc.record({
 });
 
 /**
- * The second bank of a `large` configuration: 1 GiB at 2 GiB (a gap of -1 means "at the next
- * 1 GiB boundary"), clear of the kernel image, so that 4K layouts hold a whole PUD block.
+ * The second bank of a `large` configuration: 1 GiB + 64 MiB at 2 GiB (a gap of -1 means "at the
+ * next 1 GiB boundary"), clear of the kernel image: at 4K a whole PUD block followed by two
+ * contiguous PMD groups (16 × 2 MiB each), at 16K a contiguous PMD group (32 × 32 MiB) followed by
+ * PMD blocks, at 64K PMD blocks followed by contiguous PTE groups — every leaf kind of the
+ * granule next to one another.
  */
 const GIB_BANK = { gapMiB: -1, sizeMiB: 1024 };
 
@@ -108,6 +115,7 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
         ? fc.constant(0)
         : fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }) }),
       secondaries: fc.array(fc.record({ bbm: fc.constantFrom<BBMLevel>(0, 1, 2, 3), noabort: fc.boolean() }), {
+        minLength: Math.max(0, (c.minCpus ?? 1) - 1),
         maxLength: Math.max(0, (c.maxCpus ?? 4) - 1),
       }),
       kfence: fc.constantFrom<KfenceMode>('off', 'early', 'late'),
@@ -131,10 +139,10 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
       // (impl/testing/memory-machine.ts defaultMidr()). Older kernels would page-map the linear map
       // on it, which a boot CPU without the capability already covers, at the price of a PTE boot.
       bootBbml3: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-      debug_pagealloc: fc.oneof(
-        { weight: 9, arbitrary: fc.constant(false) },
-        { weight: 1, arbitrary: fc.constant(true) },
-      ),
+      debug_pagealloc:
+        c.debugPagealloc === undefined
+          ? fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) })
+          : fc.constant(c.debugPagealloc),
       realm: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       preempt_rt: c.preemptRt === undefined ? fc.boolean() : fc.constant(c.preemptRt),
     })

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { CpuId, SutConfig, SutFactory } from '../../impl/index.ts';
 import { configArb } from '../arbitraries/config.ts';
 import type { Burst } from '../arbitraries/schedule.ts';
-import { describeSchedule, expandSchedule, scheduleArb } from '../arbitraries/schedule.ts';
+import { describeSchedule, expandSchedule, stopScheduleArb } from '../arbitraries/schedule.ts';
 import { describeConfig } from '../arbitraries/config.ts';
 import { violationReport } from '../harness/violationReport.ts';
 import { boot } from '../harness/boot.ts';
@@ -51,13 +51,20 @@ function earlyWindow(config: SutConfig): fc.Arbitrary<readonly CommandData[]> {
  */
 export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<SequenceInput> {
   // Asymmetric systems (secondaries without the capability) matter when the boot CPU has it: the
-  // linear map then has blocks and the repaint runs.
-  const boot = secondariesNoabort === false ? { bootNoabort: true } : {};
+  // linear map then has blocks and the repaint runs. A property about CPUs lacking the capability
+  // gets at least one such CPU, and more often early than late: an early one is what makes
+  // finalisation repaint under stop_machine() with a CPU that must wait (mmu.c
+  // linear_map_maybe_split_to_ptes()); a late one meets the finalised system.
+  const asym = secondariesNoabort === false;
+  const boot = asym ? { bootNoabort: true, minCpus: 2 } : {};
+  const lateMask = asym
+    ? fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 3 }) })
+    : fc.nat({ max: 3 });
   return configArb({ maxCpus: 3, ...boot, ...(secondariesNoabort === undefined ? {} : { secondariesNoabort }) }).chain(
     (config) =>
       fc.record({
         config: fc.constant(config),
-        lateMask: fc.nat({ max: 3 }),
+        lateMask,
         // The three early windows of the kernel (before mem_init(), the boot CPU alone after it,
         // secondaries up before finalisation), where f12b435de2f2 answers -EBUSY. v6.18 refuses
         // every split before finalisation, so a permission change there partly repaints
@@ -65,7 +72,7 @@ export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<Seq
         preMemInit: earlyWindow(config),
         alone: earlyWindow(config),
         preFinal: earlyWindow(config),
-        finalSchedule: scheduleArb(),
+        finalSchedule: stopScheduleArb(),
         steps: commandsArb,
       }),
   );

@@ -21,6 +21,7 @@ import type { PropertyDef } from '../registry.ts';
 import { PropertyFailure } from '../registry.ts';
 import { violationReport } from '../harness/violationReport.ts';
 import { firstDifference } from '../harness/translationDiff.ts';
+import { targetLeaves } from '../ops/targets.ts';
 
 /** The input: a configuration, a range to split, and which allocation after boot fails. */
 export interface ErrorInput {
@@ -55,7 +56,13 @@ export const noDamage: PropertyDef<ErrorInput> = {
     run: fc.nat(),
     at: fc.integer({ min: 0, max: 999 }),
     pages: fc.integer({ min: 1, max: 64 }),
-    failAfterBoot: fc.integer({ min: 0, max: 3 }),
+    // Which allocation of the call fails: most often its first (a split needing one table fails
+    // there or not at all), else one of the next three (a PUD block's PMD then PTE table, the end
+    // boundary's after the start's).
+    failAfterBoot: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(0) },
+      { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) },
+    ),
   }),
   numRuns: 25,
   check: (input, sut) => {
@@ -64,7 +71,12 @@ export const noDamage: PropertyDef<ErrorInput> = {
     boot(run);
     const page = BigInt(run.model.geo.pageSize);
     const mapped = run.interp(LINEAR_START, LINEAR_END);
-    const m = mapped[input.run % Math.max(1, mapped.length)];
+    // Aimed at each leaf shape equally often (properties/ops/targets.ts): a failure can strike the
+    // split of a PUD block, a contiguous PMD group, a PMD block or a contiguous PTE group, and
+    // drawn over the maplets most ranges would land in pages.
+    const shapes = targetLeaves(run);
+    const list = shapes[input.run % Math.max(1, shapes.length)] ?? [];
+    const m = list[Math.floor(input.run / Math.max(1, shapes.length)) % Math.max(1, list.length)];
     if (m === undefined) return;
     const start = m.va + (((m.size / page) * BigInt(input.at)) / 1000n) * page;
     const end = start + BigInt(input.pages) * page;
