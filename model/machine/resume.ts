@@ -35,6 +35,8 @@ export function adoptUnseenStores(state: MachineState, cpu: CpuState): void {
   state.stale.forEach((s) => {
     const visible = cpu.slot === s.writer ? s.visibleLocallyAt : s.visibleAt;
     if (visible !== Number.POSITIVE_INFINITY || (s.holders & bit) !== 0) return;
+    // A walk from the root can no longer reach it: a link between the unlink and it is gone.
+    if (s.byPath && s.pathCutAt <= state.now) return;
     s.holders |= bit;
     if (s.kind === 'walk') {
       const table = state.mem.pageOf(s.tablePa);

@@ -148,7 +148,8 @@ export function couldRefillSince(
 ): boolean {
   const own = cpu.slot === s.writer;
   const visible = own ? s.visibleLocallyAt : s.visibleAt;
-  const fromRoot = latestRunning(cpu, Math.min(visible - 1, state.now)) >= issuedAt;
+  const reachable = s.byPath ? Math.min(visible, s.pathCutAt) : visible;
+  const fromRoot = latestRunning(cpu, Math.min(reachable - 1, state.now)) >= issuedAt;
   const page = state.mem.pageOf(s.origin);
   if (page === undefined || page.reachable) return fromRoot;
   if (fromRoot && latestRunning(cpu, Math.min(rootPathClosesAt(state, page, cpu) - 1, state.now)) >= issuedAt)
@@ -163,20 +164,26 @@ export function couldRefillSince(
 /**
  * The moment from which `cpu`'s walker can no longer reach the detached `page` from the root: the
  * visibility to it of the store that unlinked the top of `page`'s subtree (the latest, if the top
- * was linked more than once); minus infinity when no such store is recorded (never reachable).
+ * was linked more than once; for a link retired by a store above it, the earlier of that store's
+ * and of a later store to its own descriptor); minus infinity when no such store is recorded
+ * (never reachable).
  * @param state - the machine
  * @param page - a table page not reachable from the root
  * @param cpu - the walker's CPU
  * @returns the moment
  */
-function rootPathClosesAt(state: MachineState, page: TablePage, cpu: CpuState): number {
+export function rootPathClosesAt(state: MachineState, page: TablePage, cpu: CpuState): number {
   let top = page;
   while (top.parent !== null) top = top.parent;
   let closes = Number.NEGATIVE_INFINITY;
   const span = Number.isNaN(top.vaBase) ? undefined : (state.geo.entrySpan[top.level - 1] ?? undefined);
   const visit = (w: StaleEntry): void => {
     if (w.kind !== 'walk' || w.tablePa !== top.pa) return;
-    const visible = cpu.slot === w.writer ? w.visibleLocallyAt : w.visibleAt;
+    const local = cpu.slot === w.writer;
+    let visible = local ? w.visibleLocallyAt : w.visibleAt;
+    // A link retired by a store above it is also closed once a store to its own descriptor is
+    // visible (found/023): the walker cannot pass it, whatever it still sees above.
+    if (w.byPath) visible = Math.min(visible, local ? w.ownVisibleLocallyAt : w.ownVisibleAt, w.pathCutAt);
     if (visible > closes) closes = visible;
   };
   if (span === undefined) state.stale.forEach(visit);

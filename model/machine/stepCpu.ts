@@ -14,6 +14,7 @@ import { violation } from '../bbm/violations.ts';
 import type { TablePage } from '../arch/memory.ts';
 import type { AllocEvent, FreeEvent, OnlineEvent, ParkEvent, StopEvent, UnparkEvent, WalkEvent } from '../events.ts';
 import { ModelInputError } from './inputError.ts';
+import { rootPathClosesAt } from './stepBarrier.ts';
 import type { MachineState } from './state.ts';
 import { forEachChildTable } from './subtree.ts';
 import type { CpuState } from './cpu.ts';
@@ -213,8 +214,19 @@ function unseenLinkTo(state: MachineState, page: TablePage): string | undefined 
   let why: string | undefined;
   state.stale.forEach((s) => {
     if (why !== undefined || s.kind !== 'walk' || !chain.has(s.tablePa)) return;
-    const others = state.slots.some((c) => c.slot !== s.writer && c.status !== 'offline');
-    if ((others && s.visibleAt === Number.POSITIVE_INFINITY) || s.visibleLocallyAt === Number.POSITIVE_INFINITY) {
+    // The old link can be followed by a CPU that does not see the store yet and can still reach
+    // the table holding it: linked, or its own unlink from the root not yet visible (found/023).
+    const from = state.mem.pageOf(s.origin);
+    const reaches = (c: CpuState): boolean =>
+      from === undefined || from.reachable || rootPathClosesAt(state, from, c) > state.now;
+    if (s.byPath && s.pathCutAt <= state.now) return;
+    const unseen = state.slots.some(
+      (c) =>
+        c.status !== 'offline' &&
+        (c.slot === s.writer ? s.visibleLocallyAt : s.visibleAt) === Number.POSITIVE_INFINITY &&
+        reaches(c),
+    );
+    if (unseen) {
       const writer = state.slots[s.writer];
       why = `the store that unlinked it (PA 0x${s.origin.toString(16)}) is not yet visible: ${writer === undefined ? 'its writer' : `cpu${writer.id}`} has not executed a DSB since, so a walker may still follow the old link`;
     }

@@ -170,6 +170,7 @@ export function retireLeaf(
       byPath,
       ownVisibleAt: Number.POSITIVE_INFINITY,
       ownVisibleLocallyAt: Number.POSITIVE_INFINITY,
+      pathCutAt: Number.POSITIVE_INFINITY,
     };
     state.stale.add(entry);
     markUnordered(state, entry, writer);
@@ -204,6 +205,7 @@ function retireWalk(
     byPath,
     ownVisibleAt: Number.POSITIVE_INFINITY,
     ownVisibleLocallyAt: Number.POSITIVE_INFINITY,
+    pathCutAt: Number.POSITIVE_INFINITY,
   };
   state.stale.add(entry);
   table.walkHolders |= holders;

@@ -64,6 +64,7 @@ export function orderSuperseding(state: MachineState, cpu: CpuState, all: boolea
       s.visibleLocallyAt = Math.min(s.visibleLocallyAt, state.now);
       s.ownVisibleAt = Math.min(s.ownVisibleAt, state.now);
       s.ownVisibleLocallyAt = Math.min(s.ownVisibleLocallyAt, state.now);
+      if (s.kind === 'walk') cutPathBelow(state, s);
       if (s.holders === 0) state.stale.remove(s);
       continue;
     }
@@ -74,4 +75,17 @@ export function orderSuperseding(state: MachineState, cpu: CpuState, all: boolea
     still.push(s);
   }
   cpu.supersededBreaks = still;
+}
+
+/**
+ * A superseded walk-cache entry's link is gone for every walker: the entries the same unlink
+ * retired below it can no longer be reached by a walk from the root through that link (found/024).
+ * @param state - the machine
+ * @param w - the superseded walk-cache entry
+ */
+function cutPathBelow(state: MachineState, w: StaleEntry): void {
+  state.stale.forEachOverlapping(w.spanVa, w.spanVa + w.span, (e) => {
+    if (e !== w && e.byPath && e.createdAt === w.createdAt && e.writer === w.writer && e.level > w.level)
+      e.pathCutAt = Math.min(e.pathCutAt, state.now);
+  });
 }

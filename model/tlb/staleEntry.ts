@@ -48,4 +48,11 @@ export interface StaleEntry {
    */
   ownVisibleAt: number;
   ownVisibleLocallyAt: number;
+  /**
+   * For `byPath` entries: when a store to a table descriptor between the unlink and the entry
+   * (on the path the unlink retired) became visible to every walker: from then on a walk from the
+   * root that still sees the unlinked link cannot reach the entry (infinity until then;
+   * supersede.ts). A walk-cache entry held below that descriptor still can.
+   */
+  pathCutAt: number;
 }
