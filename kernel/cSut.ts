@@ -10,7 +10,7 @@
  * through `hw`, so every store is a scheduling point and a trace event judged by the model;
  * several CPUs run their own C coroutines, interleaved at every primitive.
  *
- * Usage: `bbm-verify verify --sut kernel/cSut.ts --variant v7.1` (the fixture is the v7.x split;
+ * Usage: `bbm-verify verify --sut kernel/cSut.ts --variant v7.2-rc` (the fixture is the v7.x split: variants v7.2-rc, v7.1, v7.3, prealloc;
  * a configuration of another kernel variant is refused).
  *
  * DEVIATION: in the `prealloc` variant the repaint stays the port's (the fixture is upstream's,
@@ -36,7 +36,7 @@ import { CONTEXTS, DSB_DOMAINS, GFPS, INVALID_PHYS_ADDR, Op, Query, Req, TLBI_KI
 export const C_SPLIT_REFUSED_VARIANTS: readonly string[] = ['v6.18'];
 
 /** The variants the fixture's split is (narrowing for properties run on the C SUT). */
-export const C_SPLIT_VARIANTS = ['v7.1', 'prealloc'] as const satisfies readonly Variant[];
+export const C_SPLIT_VARIANTS = ['v7.2-rc', 'v7.1', 'v7.3', 'prealloc'] as const satisfies readonly Variant[];
 
 function pick<T>(list: readonly T[], index: bigint, what: string): T {
   const v = list[Number(index)];

@@ -30,7 +30,7 @@ function verifyC(tree: string, extra: readonly string[]) {
       '--only',
       'split.boundaries-exact',
       '--variant',
-      'v7.1',
+      'v7.2-rc',
       '--granule',
       '4K',
       '--runs',
