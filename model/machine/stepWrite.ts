@@ -48,6 +48,10 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
     // visible, a walker no longer reads the older values that stores still in flight left behind.
     if (state.storeLog.has(pa) && (page.reachable || state.observers(page) !== 0))
       recordStore(state, cpu, pa, [oldLo, oldHi], [lo, hi]);
+    // A zero stored over the allocation's zero is a write all the same (W5 tells "never written",
+    // T2, from a stored invalid entry, B5: found/026). Only zero entries are never written, and
+    // writtenAt is read for live entries only, so no other judgement sees this.
+    if (page.writtenAt[index] === 0) page.writtenAt[index] = state.now;
     return undefined;
   }
 

@@ -71,11 +71,12 @@ export function judgeLiveChange(
     const pieces: LeafEntry[] = [];
     collectLeaves(state, target, va, span, limitsBelow(page, newHi), pieces);
     mismatch = tableSideMismatch(oldLeaf, pieces, rule);
-    // An entry still zero was never written: the table is published before its entries (T2).
+    // An entry never written since its page was allocated, in the new table or a table below it:
+    // the subtree is published before its entries (T2), not a split that maps less (found/025).
     if (mismatch !== undefined && unwrittenAt(state, target, va, mismatch.va)) {
       return {
         code: 'table-linked-before-init',
-        detail: `the new table's entry for VA ${hexVA(state, mismatch.va)} is still zero: the table replaces a live block before its entries are written`,
+        detail: `the new table's entry for VA ${hexVA(state, mismatch.va)} was never written: the table replaces a live block before its entries are written`,
       };
     }
   } else if (newLeaf !== undefined && oldChild !== undefined) {
@@ -106,7 +107,11 @@ export function judgeLiveChange(
   };
 }
 
-/** Whether the entry that would map `va` under `table` (mapping from `tableVa`) is still zero. */
+/**
+ * Whether the entry that would map `va` under `table` (mapping from `tableVa`), or under a table it
+ * links, was never written since its page was allocated (SEMANTICS.md §5 W5: T2, not B5). A zero
+ * that was stored is an invalid entry, judged as a translation difference.
+ */
 function unwrittenAt(state: MachineState, table: TablePage, tableVa: number, va: number): boolean {
   let page: TablePage | undefined = table;
   let base = tableVa;
@@ -115,7 +120,7 @@ function unwrittenAt(state: MachineState, table: TablePage, tableVa: number, va:
     const i = Math.floor((va - base) / span);
     const lo = page.lo[i] ?? 0;
     const hi = page.hi[i] ?? 0;
-    if (lo === 0 && hi === 0) return true;
+    if (lo === 0 && hi === 0) return (page.writtenAt[i] ?? 0) === 0;
     if (decodeDescriptorType(state.geo, lo, page.level) !== DescriptorType.Table) return false;
     page = state.mem.pageOf(outputAddress(state.geo, lo, hi));
     base += i * span;

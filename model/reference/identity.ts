@@ -3,7 +3,7 @@
  * RPVTFW: "the only change is the size"; decision 1, strict). Every VA of the old span must
  * translate the same through the new state: OA, AttrIndx exactly (family 3), SH, NS, nG, AF,
  * validity, and the effective permissions with the hierarchical limits. A VA whose entry in a
- * newly linked table was never written is a publication fault instead (T2, `split_pmd()`).
+ * newly linked subtree was never written is a publication fault instead (T2, `split_pmd()`).
  *
  * Layer: model/reference (tests only).
  */
@@ -78,7 +78,8 @@ export function currentPlaceOf(mem: RefMemory, target: TablePage): CurrentPlace 
 
 /**
  * Compares one leaf piece with everything a table subtree maps over its span, in VA order.
- * `zeroIsT2` makes a never-written entry of the top table a T2 failure (block → table).
+ * `zeroIsT2` makes a never-written entry of the new subtree — the top table or a table it links —
+ * a T2 failure (block → table; found/025).
  */
 function compareWithTable(
   mem: RefMemory,
@@ -109,7 +110,7 @@ function compareWithTable(
     const x = d.type === 'table' ? linkTarget(mem, table.level, s) : undefined;
     if (d.type !== 'table' || x === undefined)
       return { code: 'non-identity-split', va, detail: 'validity differs (an entry is invalid)' };
-    const r = compareWithTable(mem, piece, x, va, addLimits(limits, d.limits), pieceIsOld, false);
+    const r = compareWithTable(mem, piece, x, va, addLimits(limits, d.limits), pieceIsOld, zeroIsT2);
     if (r !== undefined) return r;
   }
   return undefined;

@@ -13,7 +13,7 @@ import { blockPrefix } from '../anygranule.ts';
 import type { Granule } from '../geometry.ts';
 import { GRANULES, LM } from '../geometry.ts';
 import { splitBlock } from '../kernel.ts';
-import { L2_4K, NOABORT2, base4k, pmdPA } from '../layouts.ts';
+import { L1_4K, L2_4K, NOABORT2, PA0, base4k, pmdPA } from '../layouts.ts';
 import { family, scenario } from '../registry.ts';
 import { noabortSplit4k } from '../sequences.ts';
 
@@ -146,4 +146,53 @@ scenario(
     t.dsb(0, 'ishst').isb(0);
     return t;
   },
+);
+
+/**
+ * A live 1 GiB PUD block (4K) replaced in one store by a PMD table whose first entry links a PTE
+ * table, the rest 2 MiB blocks — a split two levels deep at once, built and published with
+ * `dsb ishst` before the link. `hole` leaves PTE entry 5 never written or writes a zero into it.
+ * @param hole - what entry 5 of the PTE table holds
+ * @returns the trace
+ */
+function nestedSplit4k(hole: 'none' | 'never-written' | 'stored-zero'): Trace {
+  const t = new Trace({ cpus: NOABORT2 });
+  base4k(t, { pud: true });
+  const pmdTable = 0x80002000n;
+  const pteTable = 0x80003000n;
+  t.alloc(pmdTable, 2).alloc(pteTable, 3);
+  for (let i = 0n; i < 512n; i++) {
+    if (i === 5n && hole === 'never-written') continue;
+    if (i === 5n && hole === 'stored-zero') t.write(0, t.ent(pteTable, 3, LM(PA0) + i * t.size(3)), 0n);
+    else t.map(0, pteTable, 3, LM(PA0) + i * t.size(3), PA0 + i * t.size(3));
+  }
+  t.link(0, pmdTable, 2, LM(PA0), pteTable, { pxnTable: true });
+  t.mapRange(0, pmdTable, 2, LM(pmdPA(1)), pmdPA(1), 511);
+  t.dsb(0, 'ishst');
+  t.link(0, L1_4K, 1, LM(PA0), pmdTable);
+  if (hole === 'never-written') t.expect('table-linked-before-init');
+  if (hole === 'stored-zero') t.expect('non-identity-split');
+  t.dsb(0, 'ishst').isb(0);
+  return t;
+}
+
+scenario(
+  'good',
+  'split-pud-two-levels-at-once-noabort-4k',
+  'Two noabort CPUs. A live 1 GiB PUD block is replaced in one store by a PMD table whose first entry links a fully written PTE table and whose other 511 entries are the equivalent 2 MiB blocks, all written and published by `dsb ishst` first: every VA translates as before (B5), so the live size change is accepted (B3: noabort).',
+  () => nestedSplit4k('none'),
+);
+
+scenario(
+  'bad',
+  'split-pud-two-levels-never-written-pte-4k',
+  'The two-level split of `split-pud-two-levels-at-once-noabort-4k`, but entry 5 of the PTE table under the new PMD table is never written: the subtree replaces the live block before all of its entries are initialised, a publication fault at any depth of the new subtree (SEMANTICS.md W5, T2; `table-linked-before-init`, not a translation difference; model/reference/found/025).',
+  () => nestedSplit4k('never-written'),
+);
+
+scenario(
+  'bad',
+  'split-pud-two-levels-stored-zero-pte-4k',
+  'The two-level split of `split-pud-two-levels-at-once-noabort-4k`, but a zero is stored into entry 5 of the PTE table: the entry was written, and invalid, so one 4 KiB page of the old block is no longer mapped — a live size change that does not keep the translation (B5, RPVTFW; `non-identity-split`, model/reference/found/026).',
+  () => nestedSplit4k('stored-zero'),
 );
