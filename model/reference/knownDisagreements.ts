@@ -1,7 +1,7 @@
 /**
  * The known, reported disagreements between the fast model and the reference checker that the
  * differential property skips until the fast model is fixed (issue 7). Each family names the
- * report in /work/team/disagreements/ that says which side is wrong by SEMANTICS.md, and
+ * trace in model/reference/pending/ (and its row there) that says which side is wrong by SEMANTICS.md, and
  * recognises its members narrowly (by both verdicts and the trace feature that causes it), so
  * that a new disagreement of another shape is still a failure. The lead shrinks this list to
  * zero; an entry that matches nothing in a long run should go.
@@ -18,7 +18,7 @@ export interface VerdictSummary {
 
 /** A known disagreement family. */
 export interface KnownDisagreement {
-  /** The report, `/work/team/disagreements/<id>.md` (and `.jsonl`, its minimal trace). */
+  /** The pending trace, `model/reference/pending/<id>.jsonl` (its row in pending/README.md says why). */
   readonly id: string;
   /** Which side is wrong and why, in one line. */
   readonly why: string;
