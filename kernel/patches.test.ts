@@ -5,17 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { MUTANTS } from '../impl/mutants/catalogue.ts';
 import { FIXTURE_TREE } from './build.ts';
-import { C_SPLIT_VARIANTS, createKernelSut } from './cSut.ts';
+import { loadCCatalogue } from './testing/cCatalogue.ts';
+import { createKernelSut } from './cSut.ts';
 import { applyPatches, listKernelPatches } from './patches.ts';
 
-// The configuration generators read the narrowing when the catalogue is built (as `verify
-// --variant` sets it for its child): set it first, then load the properties.
-process.env['BBM_VARIANTS'] = C_SPLIT_VARIANTS.join(',');
-const { PROPERTIES } = await import('../properties/catalogue.ts');
+const { PROPERTIES, seed, narrowing } = await loadCCatalogue();
 const { killMatrix } = await import('../properties/killMatrix.ts');
-
-const seed = Number(process.env['BBM_SEED'] ?? 20261125);
-const narrowing = { variants: C_SPLIT_VARIANTS };
 
 describe('seeded bugs as patches to the C fixture', () => {
   const patches = listKernelPatches();

@@ -57,21 +57,15 @@ export class StaleIndex {
    * @param visit - callback
    */
   forEachOverlapping(from: number, to: number, visit: (entry: StaleEntry) => void): void {
-    if (this.count === 0) return;
-    for (const [span, bucket] of this.bySpan) {
-      const first = from - (from % span);
-      const probes = Math.ceil((to - first) / span);
-      if (probes <= bucket.size) {
-        for (let va = first; va < to; va += span) {
-          const list = bucket.get(va);
-          if (list !== undefined) visitAll(list, visit);
-        }
-      } else {
-        for (const [va, list] of [...bucket]) {
-          if (va < to && va + span > from) visitAll(list, visit);
-        }
-      }
-    }
+    this.scan(
+      from,
+      to,
+      (list) => {
+        visitAll(list, visit);
+        return undefined;
+      },
+      true,
+    );
   }
 
   /**
@@ -83,19 +77,15 @@ export class StaleIndex {
   overlapping(from: number, to: number): readonly StaleEntry[] {
     if (this.count === 0) return NONE;
     const out: StaleEntry[] = [];
-    for (const [span, bucket] of this.bySpan) {
-      if (bucket.size === 0) continue;
-      const first = from - (from % span);
-      const probes = Math.ceil((to - first) / span);
-      if (probes <= bucket.size) {
-        for (let va = first; va < to; va += span) {
-          const list = bucket.get(va);
-          if (list !== undefined) for (const e of list) out.push(e);
-        }
-      } else {
-        for (const [va, list] of bucket) if (va < to && va + span > from) for (const e of list) out.push(e);
-      }
-    }
+    this.scan(
+      from,
+      to,
+      (list) => {
+        for (const e of list) out.push(e);
+        return undefined;
+      },
+      false,
+    );
     return out;
   }
 
@@ -109,6 +99,36 @@ export class StaleIndex {
    * @returns the first defined answer, or undefined
    */
   findOverlapping<T>(from: number, to: number, test: (entry: StaleEntry) => T | undefined): T | undefined {
+    return this.scan(
+      from,
+      to,
+      (list) => {
+        for (const e of list) {
+          const r = test(e);
+          if (r !== undefined) return r;
+        }
+        return undefined;
+      },
+      false,
+    );
+  }
+
+  /**
+   * The one scan behind the three queries: for each span size, probe the first VAs that can
+   * overlap [from, to) when that is cheaper than walking the bucket, else walk the bucket; hand each
+   * overlapping list to `onList` until it answers.
+   * @param from - first VA[47:0]
+   * @param to - end (exclusive)
+   * @param onList - gets each list of entries with one first VA; a defined answer ends the scan
+   * @param snapshot - walk a copy of each bucket (the callback may remove entries)
+   * @returns the first defined answer, or undefined
+   */
+  private scan<T>(
+    from: number,
+    to: number,
+    onList: (list: StaleEntry[]) => T | undefined,
+    snapshot: boolean,
+  ): T | undefined {
     if (this.count === 0) return undefined;
     for (const [span, bucket] of this.bySpan) {
       if (bucket.size === 0) continue;
@@ -118,18 +138,14 @@ export class StaleIndex {
         for (let va = first; va < to; va += span) {
           const list = bucket.get(va);
           if (list === undefined) continue;
-          for (const e of list) {
-            const r = test(e);
-            if (r !== undefined) return r;
-          }
+          const r = onList(list);
+          if (r !== undefined) return r;
         }
       } else {
-        for (const [va, list] of bucket) {
+        for (const [va, list] of snapshot ? [...bucket] : bucket) {
           if (!(va < to && va + span > from)) continue;
-          for (const e of list) {
-            const r = test(e);
-            if (r !== undefined) return r;
-          }
+          const r = onList(list);
+          if (r !== undefined) return r;
         }
       }
     }
