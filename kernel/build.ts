@@ -17,12 +17,21 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GranuleName } from '../impl/contract.ts';
 import { extractByName } from './extract.ts';
+import type { Extraction } from './extract.ts';
 import type { KernelAddon } from './harness/protocol.ts';
+import { spellingOf, SpellingError } from './spelling.ts';
+import type { Spelling } from './spelling.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The project's own fixture tree (same paths and names as the kernel's). */
 export const FIXTURE_TREE = join(here, 'fixture');
+
+/**
+ * The patch that turns the fixture into the v6.18 spelling of the split path (kernel/spelling.ts);
+ * `applyPatches(FIXTURE_TREE, [V6_18_PATCH])` is the v6.18 fixture tree.
+ */
+export const V6_18_PATCH = join(here, 'spellings', 'v6.18.patch');
 
 /** The files of a tree the harness compiles, relative to the tree's root. */
 export const TREE_FILES = ['arch/arm64/mm/mmu.c', 'mm/pagewalk.c'] as const;
@@ -72,6 +81,8 @@ export const SHIM_NAMES: readonly string[] = [
   'set_swapper_pgd',
   'lazy_mmu_mode_enable',
   'lazy_mmu_mode_disable',
+  'arch_enter_lazy_mmu_mode',
+  'arch_leave_lazy_mmu_mode',
   'idmap_kpti_bbml2_flag',
   'wait_linear_map_split_to_ptes',
   'flush_tlb_kernel_range',
@@ -118,6 +129,44 @@ function compilerVersion(cc: string): string {
 }
 
 /**
+ * Extracts one file of a tree: the roots the harness needs from it with their same-file closure.
+ * @param root - the tree's root
+ * @param file - the file
+ * @returns the extraction
+ * @throws KernelBuildError when the file is missing or lacks a root
+ */
+function extractTreeFile(root: string, file: TreeFile): Extraction {
+  const path = join(root, file);
+  if (!existsSync(path)) throw new KernelBuildError(`${path}: no such file (is ${root} a tree?)`);
+  const extraction = extractByName(readFileSync(path, 'utf8'), file, ROOTS[file], SHIM_NAMES);
+  if (extraction.missing.length > 0)
+    throw new KernelBuildError(
+      `${path}: ${extraction.missing.join(', ')} not found (found: ${extraction.items.map((i) => i.name).join(', ') || 'nothing'})`,
+    );
+  return extraction;
+}
+
+/**
+ * The kernel spelling of a tree's split path (kernel/spelling.ts), from what mmu.c's roots reach.
+ * @param tree - the tree's root
+ * @returns the spelling
+ * @throws KernelBuildError when mmu.c is missing, lacks a root, or its spelling cannot be told
+ */
+export function treeSpelling(tree: string): Spelling {
+  const root = resolve(tree);
+  const extraction = extractTreeFile(root, 'arch/arm64/mm/mmu.c');
+  try {
+    return spellingOf(
+      join(root, 'arch/arm64/mm/mmu.c'),
+      extraction.items.map((i) => i.name),
+    );
+  } catch (e) {
+    if (e instanceof SpellingError) throw new KernelBuildError(e.message);
+    throw e;
+  }
+}
+
+/**
  * Builds (or finds in the cache) the addon for a tree and granule.
  * @param tree - a directory holding arch/arm64/mm/mmu.c (the fixture, a patched copy, a kernel tree)
  * @param granule - the translation granule (the Kconfig page size)
@@ -128,17 +177,14 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
   const root = resolve(tree);
   for (const f of TREE_FILES)
     if (!existsSync(join(root, f))) throw new KernelBuildError(`${join(root, f)}: no such file (is ${root} a tree?)`);
+  const spelling = treeSpelling(root);
   const cc = process.env['CC'] ?? 'gcc';
   const include = nodeIncludeDir();
   const harness = join(here, 'harness', 'bbm_harness.c');
   // One unit per file (separate translation units, as in the kernel): the shim, then the named
   // functions and their closure, `#line`d back into the tree's file; mmu.c's gets the glue.
   const units = TREE_FILES.map((file) => {
-    const extraction = extractByName(readFileSync(join(root, file), 'utf8'), file, ROOTS[file], SHIM_NAMES);
-    if (extraction.missing.length > 0)
-      throw new KernelBuildError(
-        `${join(root, file)}: ${extraction.missing.join(', ')} not found (found: ${extraction.items.map((i) => i.name).join(', ') || 'nothing'})`,
-      );
+    const extraction = extractTreeFile(root, file);
     return `#include "bbm_shim.h"\n${extraction.source}${file === 'arch/arm64/mm/mmu.c' ? GLUE : ''}`;
   });
   const flags = [
@@ -155,6 +201,7 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
     '-shared',
     '-DNODE_GYP_MODULE_NAME=bbm_kernel',
     `-D${KCONFIG[granule]}`,
+    ...spelling.cflags,
     `-I${include}`,
     `-I${join(here, 'shim')}`,
   ];

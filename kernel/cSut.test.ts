@@ -11,11 +11,13 @@ import { runInterleaved } from '../impl/sched.ts';
 import { createSut as portSut } from '../impl/sut.ts';
 import { bootAll, fixture, makeConfig, NOABORT, oneBank, PLAIN } from '../impl/testing/setup.ts';
 import { leaves } from '../impl/testing/walker.ts';
-import { FIXTURE_TREE } from './build.ts';
+import { FIXTURE_TREE, V6_18_PATCH } from './build.ts';
 import { createKernelSut } from './cSut.ts';
+import { applyPatches } from './patches.ts';
 
-// The fixture itself, whatever BBM_KERNEL_TREE / BBM_KERNEL_PATCH say.
+// The fixture itself, whatever BBM_KERNEL_TREE / BBM_KERNEL_PATCH say, and its v6.18 spelling.
 const cSut = createKernelSut(FIXTURE_TREE);
+const cSutV618 = createKernelSut(applyPatches(FIXTURE_TREE, [V6_18_PATCH]), 'kernel-c-v6.18');
 
 const PAGE_OFFSET = 0xffff000000000000n;
 const G = 1n << 30n;
@@ -61,6 +63,27 @@ describe('kernel C harness ≡ bundled port (split_kernel_leaf_mapping and its c
     const cfg = makeConfig(granule);
     const port = sequential(portSut, cfg, splits, failAllocAt);
     const c = sequential(cSut, cfg, splits, failAllocAt);
+    expect(c.rets).toEqual(port.rets);
+    expect(c.events).toEqual(port.events);
+    expect(c.state).toEqual(port.state);
+  });
+
+  test.prop(
+    {
+      granule: fc.constantFrom<GranuleName>('4K', '16K', '64K'),
+      splits: fc.array(splitArb, { minLength: 1, maxLength: 3 }),
+      failAllocAt: fc.uniqueArray(fc.nat({ max: 6 }), { maxLength: 1 }),
+      noabort: fc.boolean(),
+    },
+    { numRuns: 8 },
+  )('v6.18 spelling: same events, returns and state as the port at variant v6.18', (input) => {
+    // Without BBML2-noabort the v6.18 gate (split_leaf_mapping_possible()) says no: both return 0.
+    const cfg = makeConfig(input.granule, {
+      variant: 'v6.18',
+      ...(input.noabort ? {} : { cpus: [PLAIN(0)] }),
+    });
+    const port = sequential(portSut, cfg, input.splits, input.failAllocAt);
+    const c = sequential(cSutV618, cfg, input.splits, input.failAllocAt);
     expect(c.rets).toEqual(port.rets);
     expect(c.events).toEqual(port.events);
     expect(c.state).toEqual(port.state);
@@ -190,6 +213,12 @@ describe('kernel C harness: the gate, warnings and refusals', () => {
 
   it('refuses a configuration of another kernel variant with one clear error', () => {
     const f = () => fixture(makeConfig('4K', { variant: 'v6.18' }), { factory: cSut });
-    expect(f).toThrow(/kernel-c: the tree's split_kernel_leaf_mapping\(\) is v7\.x; variant v6\.18 is refused/);
+    expect(f).toThrow(
+      "kernel-c: the tree's split path is spelled v7.x (variants v7.2-rc, v7.1, v7.3, prealloc); variant v6.18 is refused",
+    );
+    const g = () => fixture(makeConfig('4K', { variant: 'v7.2-rc' }), { factory: cSutV618 });
+    expect(g).toThrow(
+      "kernel-c-v6.18: the tree's split path is spelled v6.18 (variants v6.18); variant v7.2-rc is refused",
+    );
   });
 });

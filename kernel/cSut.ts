@@ -10,8 +10,10 @@
  * through `hw`, so every store is a scheduling point and a trace event judged by the model;
  * several CPUs run their own C coroutines, interleaved at every primitive.
  *
- * Usage: `bbm-verify verify --sut kernel/cSut.ts --variant v7.2-rc` (the fixture is the v7.x split: variants v7.2-rc, v7.1, v7.3, prealloc;
- * a configuration of another kernel variant is refused).
+ * Usage: `bbm-verify verify --sut kernel/cSut.ts --variant v7.2-rc`. A tree runs for the variants
+ * of its spelling (kernel/spelling.ts): a v7.x tree (the fixture) for v7.2-rc, v7.1, v7.3 and
+ * prealloc, a v6.18 tree (the fixture with kernel/spellings/v6.18.patch) for v6.18; a
+ * configuration of another variant is refused with one error.
  *
  * DEVIATION: in the `prealloc` variant the repaint stays the port's (the fixture is upstream's,
  * which allocates inside stop_machine()).
@@ -27,16 +29,18 @@ import {
 } from '../impl/cpufeature.ts';
 import { cpu_install_idmap, cpu_uninstall_idmap, wait_linear_map_split_to_ptes } from '../impl/proc.ts';
 import { createPortSut } from '../impl/sut.ts';
-import { buildKernelAddon, FIXTURE_TREE, loadKernelAddon } from './build.ts';
+import { buildKernelAddon, FIXTURE_TREE, loadKernelAddon, treeSpelling } from './build.ts';
 import { applyPatches } from './patches.ts';
 import type { Handle, KernelAddon } from './harness/protocol.ts';
 import { CONTEXTS, DSB_DOMAINS, GFPS, INVALID_PHYS_ADDR, Op, Query, Req, TLBI_KINDS } from './harness/protocol.ts';
-
-/** The kernel variants whose split_kernel_leaf_mapping() is the fixture's (v7.x, f12b435de2f2). */
-export const C_SPLIT_REFUSED_VARIANTS: readonly string[] = ['v6.18'];
+import type { Spelling } from './spelling.ts';
+import { V6_18_SPELLING, V7_SPELLING } from './spelling.ts';
 
 /** The variants the fixture's split is (narrowing for properties run on the C SUT). */
-export const C_SPLIT_VARIANTS = ['v7.2-rc', 'v7.1', 'v7.3', 'prealloc'] as const satisfies readonly Variant[];
+export const C_SPLIT_VARIANTS: readonly Variant[] = V7_SPELLING.variants;
+
+/** The variants the fixture with kernel/spellings/v6.18.patch applied is. */
+export const C_SPLIT_VARIANTS_V6_18: readonly Variant[] = V6_18_SPELLING.variants;
 
 function pick<T>(list: readonly T[], index: bigint, what: string): T {
   const v = list[Number(index)];
@@ -257,9 +261,13 @@ function hostOf(k: Kern, config: SutConfig): KernelHost {
  * @returns the factory; it compiles the tree for a granule on first use (cached)
  */
 export function createKernelSut(tree: string, label = 'kernel-c'): SutFactory {
+  let spelling: Spelling | undefined;
   return (hw, config) => {
-    if (C_SPLIT_REFUSED_VARIANTS.includes(config.variant))
-      throw new Error(`${label}: the tree's split_kernel_leaf_mapping() is v7.x; variant ${config.variant} is refused`);
+    spelling ??= treeSpelling(tree);
+    if (!spelling.variants.includes(config.variant))
+      throw new Error(
+        `${label}: the tree's split path is spelled ${spelling.name} (variants ${spelling.variants.join(', ')}); variant ${config.variant} is refused`,
+      );
     const addon = loadKernelAddon(buildKernelAddon(tree, config.granule));
     const instance = addon.newInstance(physOffset(config), hw.rootTable());
     const fns: Partial<KernelFns> = {

@@ -1,11 +1,12 @@
 // Extraction by name (kernel/extract.ts): the top-level items of kernel-style C, the same-file
 // closure of the names asked for, `#line` back into the file, and the loud report of a name the
 // file does not define. A real tree is checked when KERNEL_SRC names one.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_TREE, ROOT_FUNCTIONS, SHIM_NAMES } from './build.ts';
+import { buildKernelAddon, FIXTURE_TREE, KernelBuildError, ROOT_FUNCTIONS, SHIM_NAMES, V6_18_PATCH } from './build.ts';
 import { extractByName, splitTopLevel } from './extract.ts';
+import { applyPatches } from './patches.ts';
 
 const SAMPLE = `// SPDX-License-Identifier: GPL-2.0
 #include <linux/mm.h>
@@ -143,6 +144,30 @@ describe('the names-found report (kernel/names.ts)', () => {
       expect.stringMatching(/^found {2}walk_kernel_page_table_range_lockless +mm\/pagewalk\.c:\d+ +function \(root\)$/),
     );
     expect(r.lines).toContainEqual(expect.stringMatching(/^found {2}split_kernel_leaf_mapping +.*function \(root\)$/));
+  });
+  it('says which spelling a tree is, from the allocation helper its split path reaches', async () => {
+    const { namesReport } = await import('./names.ts');
+    expect(namesReport(FIXTURE_TREE).lines).toContain(
+      'spelling: v7.x (pgd_pgtable_alloc_init_mm_gfp found): runs variants v7.2-rc, v7.1, v7.3, prealloc',
+    );
+    const v618 = applyPatches(FIXTURE_TREE, [V6_18_PATCH]);
+    const r = namesReport(v618);
+    expect(r.ok).toBe(true);
+    expect(r.lines).toContain('spelling: v6.18 (try_pgd_pgtable_alloc_init_mm found): runs variants v6.18');
+    expect(r.lines).toContainEqual(expect.stringMatching(/^found {2}split_leaf_mapping_possible +.*function$/));
+  });
+  it('refuses, in one line, a tree of no spelling it knows', async () => {
+    const { namesReport } = await import('./names.ts');
+    const tree = applyPatches(FIXTURE_TREE, []);
+    const mmu = join(tree, 'arch/arm64/mm/mmu.c');
+    writeFileSync(mmu, readFileSync(mmu, 'utf8').replaceAll('pgd_pgtable_alloc_init_mm_gfp', 'pgd_alloc_somehow'));
+    expect(namesReport(tree)).toEqual({
+      lines: [
+        `names: ${mmu}: cannot tell the kernel's spelling: the split path reaches none of pgd_pgtable_alloc_init_mm_gfp (v7.x) or try_pgd_pgtable_alloc_init_mm (v6.18)`,
+      ],
+      ok: false,
+    });
+    expect(() => buildKernelAddon(tree, '4K')).toThrow(KernelBuildError);
   });
   it('says in one line what a tree lacks', async () => {
     const { namesReport } = await import('./names.ts');

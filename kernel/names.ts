@@ -1,8 +1,10 @@
 /**
  * The "names found" report: which of the functions the harness runs, and which of their
- * same-file closure, a tree defines — before anything is compiled. `npx tsx kernel/names.ts
+ * same-file closure, a tree defines, and which kernel's spelling that makes it (kernel/spelling.ts)
+ * — before anything is compiled. `npx tsx kernel/names.ts
  * [TREE]` (default: the fixture; `KERNEL_SRC` if set). Exit 0 when every root is found, 2 (one
- * line) when the tree has no arch/arm64/mm/mmu.c or lacks a root.
+ * line) when the tree has no arch/arm64/mm/mmu.c, lacks a root, or is of no spelling the harness
+ * knows.
  *
  * Layer: kernel.
  */
@@ -10,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_TREE, ROOTS, SHIM_NAMES, TREE_FILES } from './build.ts';
 import { extractByName } from './extract.ts';
+import { spellingOf, SpellingError } from './spelling.ts';
 
 /**
  * The report's lines for a tree.
@@ -18,6 +21,7 @@ import { extractByName } from './extract.ts';
  */
 export function namesReport(tree: string): { lines: string[]; ok: boolean } {
   const lines: string[] = [];
+  let spelling = '';
   for (const file of TREE_FILES) {
     const path = join(tree, file);
     if (!existsSync(path)) return { lines: [`names: ${path}: no such file (is ${tree} a tree?)`], ok: false };
@@ -27,11 +31,25 @@ export function namesReport(tree: string): { lines: string[]; ok: boolean } {
         lines: [`names: ${path}: ${e.missing.join(', ')} not found (the harness needs ${ROOTS[file].join(', ')})`],
         ok: false,
       };
+    if (file === 'arch/arm64/mm/mmu.c') {
+      try {
+        const sp = spellingOf(
+          path,
+          e.items.map((i) => i.name),
+        );
+        const marker = sp.markers.find((m) => e.items.some((i) => i.name === m)) ?? '';
+        spelling = `spelling: ${sp.name} (${marker} found): runs variants ${sp.variants.join(', ')}`;
+      } catch (x) {
+        if (x instanceof SpellingError) return { lines: [`names: ${x.message}`], ok: false };
+        throw x;
+      }
+    }
     for (const i of e.items)
       lines.push(
         `found  ${i.name.padEnd(38)} ${`${file}:${i.line}`.padEnd(26)} ${i.kind}${ROOTS[file].includes(i.name) ? ' (root)' : ''}`,
       );
   }
+  lines.push(spelling);
   lines.push(`stubbed by the shim, never taken from the tree: ${SHIM_NAMES.join(', ')}`);
   return { lines, ok: true };
 }

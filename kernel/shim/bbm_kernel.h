@@ -53,6 +53,14 @@ enum pgtable_level {
 	PGTABLE_LEVEL_PGD,
 };
 
+/* The v6.18 spelling of the same (renamed by 1b214452b6a7); one numbering for both. */
+enum pgtable_type {
+	TABLE_PTE = PGTABLE_LEVEL_PTE,
+	TABLE_PMD = PGTABLE_LEVEL_PMD,
+	TABLE_PUD = PGTABLE_LEVEL_PUD,
+	TABLE_P4D = PGTABLE_LEVEL_P4D,
+};
+
 /** A page-table descriptor. DEVIATION: a ptdesc is its page's linear-map VA (no struct page). */
 struct ptdesc;
 struct page;
@@ -62,12 +70,12 @@ struct page;
 /** enum bbm_context of the running task (kept by the harness). */
 int bbm_current_context(void);
 
-static inline int bbm_arm_level(enum pgtable_level level)
+static inline int bbm_arm_level(int level)
 {
-	return 3 - (int)level; /* PTE = Arm level 3 */
+	return 3 - level; /* PTE = Arm level 3 */
 }
 
-static inline struct ptdesc *bbm_pagetable_alloc(gfp_t gfp, unsigned int order, enum pgtable_level level)
+static inline struct ptdesc *bbm_pagetable_alloc(gfp_t gfp, unsigned int order, int level)
 {
 	u64 pa;
 
@@ -79,10 +87,15 @@ static inline struct ptdesc *bbm_pagetable_alloc(gfp_t gfp, unsigned int order, 
 /*
  * pagetable_alloc(gfp, order). DEVIATION: the model's alloc event names the table's level, which
  * the kernel's allocator does not know; the shim reads it from the caller's `pgtable_level`
- * variable (the name __pgd_pgtable_alloc() gives it since 1b214452b6a7). The calling context is
+ * variable (the name __pgd_pgtable_alloc() gives it since 1b214452b6a7; `pgtable_type` in a
+ * v6.18-spelled tree, BBM_SPELLING_V6_18 from kernel/spelling.ts). The calling context is
  * the task's (`process` for a split, `stopped` inside the stop_machine() repaint).
  */
-#define pagetable_alloc(gfp, order) bbm_pagetable_alloc((gfp), (order), pgtable_level)
+#ifdef BBM_SPELLING_V6_18
+#define pagetable_alloc(gfp, order) bbm_pagetable_alloc((gfp), (order), (int)pgtable_type)
+#else
+#define pagetable_alloc(gfp, order) bbm_pagetable_alloc((gfp), (order), (int)pgtable_level)
+#endif
 #define pagetable_pte_ctor(mm, ptdesc) true /* DEVIATION: no split page-table locks */
 #define pagetable_pmd_ctor(mm, ptdesc) true
 

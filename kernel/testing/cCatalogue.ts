@@ -8,6 +8,7 @@
  */
 import type { AnyProperty } from '../../properties/registry.ts';
 import type { Narrowing } from '../../properties/verify.ts';
+import type { Variant } from '../../impl/contract.ts';
 import { C_SPLIT_VARIANTS } from '../cSut.ts';
 
 /** What a kernel test needs to run the catalogue on the C SUT. */
@@ -21,14 +22,15 @@ export interface CCatalogue {
 
 /**
  * Sets `BBM_VARIANTS` to the C split variants, then loads the catalogue.
+ * @param variants - the variants of the tree's spelling (default: the v7.x fixture's)
  * @returns the catalogue, the seed and the narrowing
  */
-export async function loadCCatalogue(): Promise<CCatalogue> {
-  process.env['BBM_VARIANTS'] = C_SPLIT_VARIANTS.join(',');
+export async function loadCCatalogue(variants: readonly Variant[] = C_SPLIT_VARIANTS): Promise<CCatalogue> {
+  process.env['BBM_VARIANTS'] = variants.join(',');
   const { PROPERTIES } = await import('../../properties/catalogue.ts');
   return {
     PROPERTIES,
     seed: Number(process.env['BBM_SEED'] ?? 20261125),
-    narrowing: { variants: C_SPLIT_VARIANTS },
+    narrowing: { variants },
   };
 }
