@@ -116,6 +116,10 @@ export interface KernelFns {
   __change_memory_common: (k: Kern, start: bigint, size: bigint, set_mask: bigint, clear_mask: bigint) => KGen<number>;
   /** pageattr.c `change_memory_common()` (set_memory_ro/rw/nx/x: range check, linear alias, vmalloc range) */
   change_memory_common: (k: Kern, addr: bigint, numpages: number, set_mask: bigint, clear_mask: bigint) => KGen<number>;
+  /** pageattr.c `set_direct_map_invalid_noflush()` (page: its PA) */
+  set_direct_map_invalid_noflush: (k: Kern, page: bigint) => KGen<number>;
+  /** pageattr.c `set_direct_map_default_noflush()` (page: its PA) */
+  set_direct_map_default_noflush: (k: Kern, page: bigint) => KGen<number>;
   /** mmu.c `map_mem()` (the boot linear map) */
   map_mem: (k: Kern) => KGen<void>;
   /** mmu.c `arch_kfence_init_pool()` (the late KFENCE pool's split, ce2b3a50ad92) */

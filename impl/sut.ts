@@ -58,6 +58,8 @@ export const PORT_FNS: Readonly<KernelFns> = Object.freeze({
   pageattr_ops,
   __change_memory_common,
   change_memory_common,
+  set_direct_map_invalid_noflush,
+  set_direct_map_default_noflush,
   map_mem,
   arch_kfence_init_pool,
 });
@@ -118,8 +120,8 @@ export function createPortSut(
     set_memory_nx: (addr, n) => set_memory_nx(k, addr, n),
     set_memory_x: (addr, n) => set_memory_x(k, addr, n),
     set_memory_valid: (addr, n, enable) => set_memory_valid(k, addr, n, enable),
-    set_direct_map_invalid_noflush: (page) => set_direct_map_invalid_noflush(k, page),
-    set_direct_map_default_noflush: (page) => set_direct_map_default_noflush(k, page),
+    set_direct_map_invalid_noflush: (page) => k.fn.set_direct_map_invalid_noflush(k, page),
+    set_direct_map_default_noflush: (page) => k.fn.set_direct_map_default_noflush(k, page),
     set_direct_map_valid_noflush: (page, nr, valid) => set_direct_map_valid_noflush(k, page, nr, valid),
     // DEVIATION: kfence_init_late() is reduced to setting __kfence_pool from the layout before
     // arch_kfence_init_pool(), and clearing it again when that fails (mm/kfence/core.c

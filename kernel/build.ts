@@ -34,7 +34,7 @@ export const FIXTURE_TREE = join(here, 'fixture');
 export const V6_18_PATCH = join(here, 'spellings', 'v6.18.patch');
 
 /** The files of a tree the harness compiles, relative to the tree's root. */
-export const TREE_FILES = ['arch/arm64/mm/mmu.c', 'mm/pagewalk.c'] as const;
+export const TREE_FILES = ['arch/arm64/mm/mmu.c', 'arch/arm64/mm/pageattr.c', 'mm/pagewalk.c'] as const;
 
 /** A file of {@link TREE_FILES}. */
 export type TreeFile = (typeof TREE_FILES)[number];
@@ -45,6 +45,11 @@ export type TreeFile = (typeof TREE_FILES)[number];
  */
 export const ROOTS: Readonly<Record<TreeFile, readonly string[]>> = {
   'arch/arm64/mm/mmu.c': ['split_kernel_leaf_mapping', 'linear_map_split_to_ptes', 'arch_kfence_init_pool'],
+  'arch/arm64/mm/pageattr.c': [
+    '__change_memory_common',
+    'set_direct_map_invalid_noflush',
+    'set_direct_map_default_noflush',
+  ],
   'mm/pagewalk.c': ['walk_kernel_page_table_range_lockless'],
 };
 
@@ -52,14 +57,23 @@ export const ROOTS: Readonly<Record<TreeFile, readonly string[]>> = {
 export const ROOT_FUNCTIONS: readonly string[] = ROOTS['arch/arm64/mm/mmu.c'];
 
 /**
- * Glue generated after mmu.c's extraction: a non-static entry per `enum bbm_op` (the kernel's
- * own functions may be static), with the harness's (unsigned long, unsigned long) signature.
+ * Glue generated after each file's extraction: a non-static entry per `enum bbm_op` (the kernel's
+ * own functions may be static), with the harness's four-u64 signature. A `struct page *` is its
+ * page's linear-map VA (the shim's DEVIATION), a `pgprot_t` its value.
  */
-const GLUE = `#line 1 "<bbm-glue>"
-int bbm_glue_split_kernel_leaf_mapping(unsigned long a, unsigned long b) { return split_kernel_leaf_mapping(a, b); }
-int bbm_glue_linear_map_split_to_ptes(unsigned long a, unsigned long b) { return linear_map_split_to_ptes(NULL); }
-int bbm_glue_arch_kfence_init_pool(unsigned long a, unsigned long b) { return arch_kfence_init_pool(); }
-`;
+const GLUE: Readonly<Record<TreeFile, string>> = {
+  'arch/arm64/mm/mmu.c': `#line 1 "<bbm-glue>"
+int bbm_glue_split_kernel_leaf_mapping(u64 a, u64 b, u64 c, u64 d) { return split_kernel_leaf_mapping(a, b); }
+int bbm_glue_linear_map_split_to_ptes(u64 a, u64 b, u64 c, u64 d) { return linear_map_split_to_ptes(NULL); }
+int bbm_glue_arch_kfence_init_pool(u64 a, u64 b, u64 c, u64 d) { return arch_kfence_init_pool(); }
+`,
+  'arch/arm64/mm/pageattr.c': `#line 1 "<bbm-glue>"
+int bbm_glue___change_memory_common(u64 a, u64 b, u64 c, u64 d) { return __change_memory_common(a, b, __pgprot(c), __pgprot(d)); }
+int bbm_glue_set_direct_map_invalid_noflush(u64 a, u64 b, u64 c, u64 d) { return set_direct_map_invalid_noflush((struct page *)a); }
+int bbm_glue_set_direct_map_default_noflush(u64 a, u64 b, u64 c, u64 d) { return set_direct_map_default_noflush((struct page *)a); }
+`,
+  'mm/pagewalk.c': '',
+};
 
 /**
  * Names the shim provides (STUBBED kernel state, or a CUSTOMISED primitive), never taken from the
@@ -182,10 +196,10 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
   const include = nodeIncludeDir();
   const harness = join(here, 'harness', 'bbm_harness.c');
   // One unit per file (separate translation units, as in the kernel): the shim, then the named
-  // functions and their closure, `#line`d back into the tree's file; mmu.c's gets the glue.
+  // functions and their closure, `#line`d back into the tree's file, then the file's glue.
   const units = TREE_FILES.map((file) => {
     const extraction = extractTreeFile(root, file);
-    return `#include "bbm_shim.h"\n${extraction.source}${file === 'arch/arm64/mm/mmu.c' ? GLUE : ''}`;
+    return `#include "bbm_shim.h"\n${extraction.source}${GLUE[file]}`;
   });
   const flags = [
     '-std=gnu11',

@@ -120,6 +120,76 @@ describe('kernel C harness ≡ bundled port (split_kernel_leaf_mapping and its c
   });
 });
 
+/** One pageattr.c call of the equivalence test, on the page `page` of the first bank. */
+type PageattrCall =
+  | { readonly kind: 'invalid' | 'default'; readonly page: number }
+  | { readonly kind: 'valid'; readonly page: number; readonly pages: number; readonly enable: boolean }
+  | { readonly kind: 'ro' | 'rw' | 'nx' | 'x'; readonly page: number; readonly pages: number };
+
+const pageattrArb: fc.Arbitrary<PageattrCall> = fc.oneof(
+  fc.record({ kind: fc.constantFrom('invalid' as const, 'default' as const), page: fc.nat({ max: 1023 }) }),
+  fc.record({
+    kind: fc.constant('valid' as const),
+    page: fc.nat({ max: 1023 }),
+    pages: fc.integer({ min: 1, max: 40 }),
+    enable: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constantFrom('ro' as const, 'rw' as const, 'nx' as const, 'x' as const),
+    page: fc.nat({ max: 1023 }),
+    pages: fc.integer({ min: 1, max: 4 }),
+  }),
+);
+
+describe('kernel C harness: pageattr.c in C (__change_memory_common, set_direct_map_*_noflush)', () => {
+  test.prop(
+    {
+      granule: fc.constantFrom<GranuleName>('4K', '16K', '64K'),
+      calls: fc.array(pageattrArb, { minLength: 1, maxLength: 5 }),
+      failAllocAt: fc.uniqueArray(fc.nat({ max: 4 }), { maxLength: 1 }),
+      v618: fc.boolean(),
+    },
+    { numRuns: 16 },
+  )('same events, returns and state as the port, in both spellings', ({ granule, calls, failAllocAt, v618 }) => {
+    const cfg = makeConfig(granule, v618 ? { variant: 'v6.18' } : {});
+    const bank = cfg.memblock.banks[0]?.base ?? 0n;
+    const run = (factory: SutFactory) => {
+      const f = fixture(cfg, { factory });
+      bootAll(f);
+      for (const k of failAllocAt) f.m.failAllocationAfter(k);
+      const from = f.m.events.length;
+      const rets = calls.map((c) => {
+        const pa = bank + BigInt(c.page) * PAGE[granule];
+        switch (c.kind) {
+          case 'invalid':
+            return f.run(f.ops.set_direct_map_invalid_noflush(pa));
+          case 'default':
+            return f.run(f.ops.set_direct_map_default_noflush(pa));
+          case 'valid':
+            return f.run(f.ops.set_direct_map_valid_noflush(pa, c.pages, c.enable));
+          default: {
+            const pages = Array.from({ length: c.pages }, (_v, i) => pa + BigInt(i) * PAGE[granule]);
+            const va = f.run(f.ops.vmalloc(pages));
+            const op = {
+              ro: f.ops.set_memory_ro,
+              rw: f.ops.set_memory_rw,
+              nx: f.ops.set_memory_nx,
+              x: f.ops.set_memory_x,
+            }[c.kind];
+            return f.run(op(va, c.pages));
+          }
+        }
+      });
+      return { rets, events: f.m.events.slice(from), state: f.ops.inspect() };
+    };
+    const port = run(portSut);
+    const c = run(v618 ? cSutV618 : cSut);
+    expect(c.rets).toEqual(port.rets);
+    expect(c.events).toEqual(port.events);
+    expect(c.state).toEqual(port.state);
+  });
+});
+
 describe('kernel C harness: the stop_machine() repaint in C', () => {
   // The boot CPU has BBML2-noabort, the early secondary has no BBML2: setup_system_features()
   // finalises without the capability and repaints the linear map to pages under stop_machine(),

@@ -1,12 +1,14 @@
 /**
- * The kernel's own C as a SUT: `split_kernel_leaf_mapping()` and the stop_machine() callback of
- * the repaint, `linear_map_split_to_ptes()`, with everything they call (the split helpers,
- * range_split_to_ptes() and its walk callbacks, mm/pagewalk.c's walker) run as compiled C from a
- * tree — the project's fixture by default, `BBM_KERNEL_TREE` otherwise — in place of the bundled
- * port's functions of the same names (the port's function table, impl/CONTRACT.md §5): the rest
- * of the kernel (boot's map_mem(), cpufeature, pageattr.c, stop_machine() itself, the ID-map
- * assembly of proc.S) is the port, whose pageattr.c then calls the C split and whose
- * setup_system_features() runs the C callback on every CPU. Every C primitive is performed
+ * The kernel's own C as a SUT: `split_kernel_leaf_mapping()`, the stop_machine() callback of
+ * the repaint, `linear_map_split_to_ptes()`, `arch_kfence_init_pool()` and pageattr.c's
+ * `__change_memory_common()` and `set_direct_map_{invalid,default}_noflush()`, with everything
+ * they call (the split helpers, range_split_to_ptes() and its walk callbacks, the pageattr walk
+ * callbacks, mm/pagewalk.c's walker) run as compiled C from a tree — the project's fixture by
+ * default, `BBM_KERNEL_TREE` otherwise — in place of the bundled port's functions of the same
+ * names (the port's function table, impl/CONTRACT.md §5): the rest of the kernel (boot's
+ * map_mem(), cpufeature, change_memory_common() and the set_memory_*() wrappers, stop_machine()
+ * itself, the ID-map assembly of proc.S) is the port, whose change_memory_common() then calls the
+ * C and whose setup_system_features() runs the C callback on every CPU. Every C primitive is performed
  * through `hw`, so every store is a scheduling point and a trace event judged by the model;
  * several CPUs run their own C coroutines, interleaved at every primitive.
  *
@@ -22,6 +24,7 @@
  */
 import type { AllocContext, KGen, Primitives, SutConfig, SutFactory, Variant } from '../impl/contract.ts';
 import type { Kern, KernelFns } from '../impl/kernel.ts';
+import { __phys_to_virt } from '../impl/kernel.ts';
 import {
   cpu_supports_bbml2_noabort,
   system_capabilities_finalized,
@@ -113,7 +116,7 @@ export interface KernelHost {
  * @param hw - the primitives
  * @param host - the port's side of the requests that are not primitives
  * @param op - the operation (`Op`)
- * @param args - its two arguments
+ * @param args - its arguments (up to four; the rest are 0)
  * @param context - the calling context its allocations report
  * @returns the operation's return value
  */
@@ -123,10 +126,13 @@ export function* runKernelOp(
   hw: Primitives,
   host: KernelHost,
   op: number,
-  args: readonly [bigint, bigint],
+  args: readonly bigint[],
   context: AllocContext,
 ): KGen<number> {
-  const task = addon.start(instance, op, hw.currentCpu(), args[0], args[1], CONTEXTS.indexOf(context));
+  if (args.length > 4) throw new Error(`kernel C harness: operation ${op} given ${args.length} arguments (at most 4)`);
+  const argv = new BigUint64Array(4);
+  args.forEach((v, i) => (argv[i] = v));
+  const task = addon.start(instance, op, hw.currentCpu(), argv, CONTEXTS.indexOf(context));
   const out = new BigUint64Array(3);
   let answer = 0n;
   try {
@@ -283,6 +289,39 @@ export function createKernelSut(tree: string, label = 'kernel-c'): SutFactory {
         0
       );
     };
+    // pageattr.c's permission path: set_memory_*() (through the port's change_memory_common()),
+    // set_memory_valid() and the set_direct_map_*() family reach the C. A page is passed as its
+    // linear-map VA (the shim's `struct page *`).
+    fns.__change_memory_common = (k, start, size, set, clear) =>
+      runKernelOp(
+        addon,
+        instance,
+        hw,
+        hostOf(k, config),
+        Op.__change_memory_common,
+        [start, size, set, clear],
+        'process',
+      );
+    fns.set_direct_map_invalid_noflush = (k, page) =>
+      runKernelOp(
+        addon,
+        instance,
+        hw,
+        hostOf(k, config),
+        Op.set_direct_map_invalid_noflush,
+        [__phys_to_virt(k, page)],
+        'process',
+      );
+    fns.set_direct_map_default_noflush = (k, page) =>
+      runKernelOp(
+        addon,
+        instance,
+        hw,
+        hostOf(k, config),
+        Op.set_direct_map_default_noflush,
+        [__phys_to_virt(k, page)],
+        'process',
+      );
     if (config.variant !== 'prealloc')
       fns.linear_map_split_to_ptes = (k) =>
         runKernelOp(addon, instance, hw, hostOf(k, config), Op.linear_map_split_to_ptes, [0n, 0n], 'stopped');

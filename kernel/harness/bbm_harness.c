@@ -10,7 +10,7 @@
  *
  * Node-API, in this file's order:
  *   newInstance(physOffset: bigint, swapperPgDir: bigint) → instance (one per SUT, per run)
- *   start(instance, op: number, cpu: number, a: bigint, b: bigint, context: number) → task
+ *   start(instance, op: number, cpu: number, args: BigUint64Array(4), context: number) → task
  *   resume(task, answer: bigint, out: BigUint64Array(3)) → request kind (out = its arguments)
  *   message(task) → the string of a LOCK/UNLOCK/WARN/BUG request
  *   destroy(task)
@@ -41,10 +41,17 @@ enum bbm_op {
 	BBM_OP_SPLIT_KERNEL_LEAF_MAPPING = 0,
 	BBM_OP_LINEAR_MAP_SPLIT_TO_PTES = 1,
 	BBM_OP_ARCH_KFENCE_INIT_POOL = 2,
+	BBM_OP___CHANGE_MEMORY_COMMON = 3,
+	BBM_OP_SET_DIRECT_MAP_INVALID_NOFLUSH = 4,
+	BBM_OP_SET_DIRECT_MAP_DEFAULT_NOFLUSH = 5,
 };
-int bbm_glue_split_kernel_leaf_mapping(unsigned long a, unsigned long b);
-int bbm_glue_linear_map_split_to_ptes(unsigned long a, unsigned long b);
-int bbm_glue_arch_kfence_init_pool(unsigned long a, unsigned long b);
+/* The generated glue (kernel/build.ts): one entry per operation, four arguments each. */
+int bbm_glue_split_kernel_leaf_mapping(u64 a, u64 b, u64 c, u64 d);
+int bbm_glue_linear_map_split_to_ptes(u64 a, u64 b, u64 c, u64 d);
+int bbm_glue_arch_kfence_init_pool(u64 a, u64 b, u64 c, u64 d);
+int bbm_glue___change_memory_common(u64 a, u64 b, u64 c, u64 d);
+int bbm_glue_set_direct_map_invalid_noflush(u64 a, u64 b, u64 c, u64 d);
+int bbm_glue_set_direct_map_default_noflush(u64 a, u64 b, u64 c, u64 d);
 
 /* Storage the shim names (bbm_pgtable.h): never read or written as memory, only compared. */
 u64 idmap_kpti_bbml2_flag;
@@ -60,7 +67,7 @@ struct bbm_task {
 	ucontext_t context;
 	void *stack;
 	int cpu, op, ctx;
-	u64 args[2];
+	u64 args[4];
 	/* The pending request. */
 	int kind;
 	u64 req[3];
@@ -124,15 +131,26 @@ static void bbm_task_main(void)
 	long ret = 0;
 
 	switch (t->op) {
+#define BBM_ARGS t->args[0], t->args[1], t->args[2], t->args[3]
 	case BBM_OP_SPLIT_KERNEL_LEAF_MAPPING:
-		ret = bbm_glue_split_kernel_leaf_mapping(t->args[0], t->args[1]);
+		ret = bbm_glue_split_kernel_leaf_mapping(BBM_ARGS);
 		break;
 	case BBM_OP_LINEAR_MAP_SPLIT_TO_PTES:
-		ret = bbm_glue_linear_map_split_to_ptes(t->args[0], t->args[1]);
+		ret = bbm_glue_linear_map_split_to_ptes(BBM_ARGS);
 		break;
 	case BBM_OP_ARCH_KFENCE_INIT_POOL:
-		ret = bbm_glue_arch_kfence_init_pool(t->args[0], t->args[1]);
+		ret = bbm_glue_arch_kfence_init_pool(BBM_ARGS);
 		break;
+	case BBM_OP___CHANGE_MEMORY_COMMON:
+		ret = bbm_glue___change_memory_common(BBM_ARGS);
+		break;
+	case BBM_OP_SET_DIRECT_MAP_INVALID_NOFLUSH:
+		ret = bbm_glue_set_direct_map_invalid_noflush(BBM_ARGS);
+		break;
+	case BBM_OP_SET_DIRECT_MAP_DEFAULT_NOFLUSH:
+		ret = bbm_glue_set_direct_map_default_noflush(BBM_ARGS);
+		break;
+#undef BBM_ARGS
 	default:
 		ret = -EINVAL;
 	}
@@ -156,6 +174,21 @@ static bool get_u64(napi_env env, napi_value v, u64 *out)
 	bool lossless;
 
 	return napi_get_value_bigint_uint64(env, v, out, &lossless) == napi_ok;
+}
+
+/* Copies n values out of a BigUint64Array of at least n elements. */
+static bool get_u64s(napi_env env, napi_value v, u64 *out, size_t n)
+{
+	napi_typedarray_type type;
+	size_t length, i;
+	void *data;
+
+	if (napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok ||
+	    type != napi_biguint64_array || length < n)
+		return false;
+	for (i = 0; i < n; i++)
+		out[i] = ((const u64 *)data)[i];
+	return true;
 }
 
 static void free_instance(napi_env env, void *data, void *hint)
@@ -201,23 +234,23 @@ static napi_value js_new_instance(napi_env env, napi_callback_info info)
 
 static napi_value js_start(napi_env env, napi_callback_info info)
 {
-	size_t argc = 6;
-	napi_value argv[6], out;
+	size_t argc = 5;
+	napi_value argv[5], out;
 	struct bbm_instance *inst;
 	struct bbm_task *t;
 	int32_t op, cpu, context;
 
 	NAPI_OK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-	if (argc < 6 || napi_get_value_external(env, argv[0], (void **)&inst) != napi_ok ||
+	if (argc < 5 || napi_get_value_external(env, argv[0], (void **)&inst) != napi_ok ||
 	    napi_get_value_int32(env, argv[1], &op) != napi_ok || napi_get_value_int32(env, argv[2], &cpu) != napi_ok ||
-	    napi_get_value_int32(env, argv[5], &context) != napi_ok || cpu < 0 || cpu >= BBM_MAX_CPUS) {
-		napi_throw_type_error(env, NULL, "bbm harness: start(instance, op, cpu < 64, a: bigint, b: bigint, context)");
+	    napi_get_value_int32(env, argv[4], &context) != napi_ok || cpu < 0 || cpu >= BBM_MAX_CPUS) {
+		napi_throw_type_error(env, NULL, "bbm harness: start(instance, op, cpu < 64, args: BigUint64Array(4), context)");
 		return NULL;
 	}
 	t = calloc(1, sizeof(*t));
-	if (!t || !get_u64(env, argv[3], &t->args[0]) || !get_u64(env, argv[4], &t->args[1])) {
+	if (!t || !get_u64s(env, argv[3], t->args, 4)) {
 		free(t);
-		napi_throw_type_error(env, NULL, "bbm harness: start(instance, op, cpu, a: bigint, b: bigint)");
+		napi_throw_type_error(env, NULL, "bbm harness: start(instance, op, cpu, args: BigUint64Array(4), context)");
 		return NULL;
 	}
 	t->inst = inst;

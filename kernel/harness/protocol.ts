@@ -79,7 +79,14 @@ export const Query = {
 } as const;
 
 /** `enum bbm_op`: the kernel operations the harness starts. */
-export const Op = { split_kernel_leaf_mapping: 0, linear_map_split_to_ptes: 1, arch_kfence_init_pool: 2 } as const;
+export const Op = {
+  split_kernel_leaf_mapping: 0,
+  linear_map_split_to_ptes: 1,
+  arch_kfence_init_pool: 2,
+  __change_memory_common: 3,
+  set_direct_map_invalid_noflush: 4,
+  set_direct_map_default_noflush: 5,
+} as const;
 
 /** The C side's `INVALID_PHYS_ADDR`. */
 export const INVALID_PHYS_ADDR = (1n << 64n) - 1n;
@@ -91,8 +98,11 @@ export type Handle = object;
 export interface KernelAddon {
   /** One SUT instance: its PHYS_OFFSET and the PA of swapper_pg_dir. */
   newInstance(physOffset: bigint, swapperPgDir: bigint): Handle;
-  /** Starts a kernel operation as a coroutine on a CPU, in a calling context (`CONTEXTS` index). */
-  start(instance: Handle, op: number, cpu: number, a: bigint, b: bigint, context: number): Handle;
+  /**
+   * Starts a kernel operation as a coroutine on a CPU with its (up to four) arguments, in a calling
+   * context (`CONTEXTS` index).
+   */
+  start(instance: Handle, op: number, cpu: number, args: BigUint64Array, context: number): Handle;
   /** Resumes a coroutine with the answer to its last request; returns its next request kind. */
   resume(task: Handle, answer: bigint, out: BigUint64Array): number;
   /** The string of a LOCK, UNLOCK, WARN or BUG request. */

@@ -65,6 +65,10 @@ enum pgtable_type {
 struct ptdesc;
 struct page;
 #define ptdesc_page(pt) ((struct page *)(pt))
+/* DEVIATION: a `struct page *` is its page's linear-map VA too (set_direct_map_*_noflush()). */
+#define page_address(page) ((void *)(page))
+/* asm/mmu.h: what pageattr.c calls in mmu.c (another translation unit, as in the kernel). */
+int split_kernel_leaf_mapping(unsigned long start, unsigned long end);
 #define page_to_phys(page) __pa(page)
 
 /** enum bbm_context of the running task (kept by the harness). */

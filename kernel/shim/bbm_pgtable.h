@@ -80,6 +80,7 @@ static inline pgprot_t pte_pgprot(pte_t pte)
 #define pmd_cont(pmd) pte_cont(pmd_pte(pmd))
 #define pmd_table(pmd) ((pmd_val(pmd) & PMD_TYPE_MASK) == PMD_TYPE_TABLE)
 #define pmd_leaf(pmd) (pmd_present(pmd) && !pmd_table(pmd))
+#define pmd_sect(pmd) ((pmd_val(pmd) & PMD_TYPE_MASK) == PMD_TYPE_SECT) /* v6.18's leaf test */
 #define pmd_pgprot(pmd) pte_pgprot(pmd_pte(pmd))
 #define __pmd_to_phys(pmd) __pte_to_phys(pmd_pte(pmd))
 #define pmd_pfn(pmd) ((__pmd_to_phys(pmd) & PMD_MASK) >> PAGE_SHIFT)
@@ -92,6 +93,7 @@ static inline pmd_t pmd_mknoncont(pmd_t pmd) { return __pmd(pmd_val(pmd) & ~PMD_
 #define pud_present(pud) pte_present(pud_pte(pud))
 #define pud_table(pud) ((pud_val(pud) & PUD_TYPE_MASK) == PUD_TYPE_TABLE)
 #define pud_leaf(pud) (pud_present(pud) && !pud_table(pud))
+#define pud_sect(pud) ((pud_val(pud) & PUD_TYPE_MASK) == PUD_TYPE_SECT) /* v6.18's leaf test */
 #define pud_pgprot(pud) pte_pgprot(pud_pte(pud))
 #define __pud_to_phys(pud) __pte_to_phys(pud_pte(pud))
 #define pud_pfn(pud) ((__pud_to_phys(pud) & PUD_MASK) >> PAGE_SHIFT)

@@ -129,6 +129,13 @@ typedef unsigned int gfp_t;
 #define PTE_PXN (_AT(pteval_t, 1) << 53)
 #define PTE_UXN (_AT(pteval_t, 1) << 54)
 #define PTE_PRESENT_INVALID PTE_NG
+#define PTE_RDONLY (_AT(pteval_t, 1) << 7)
+#define PTE_DBM (_AT(pteval_t, 1) << 51)
+#define PTE_WRITE PTE_DBM
+/* DEVIATION (as the port's): KPTI's nG kernel mappings and BTI guarded pages are not modelled. */
+#define PTE_MAYBE_NG 0UL
+#define PTE_MAYBE_GP 0UL
+#define PTE_PRESENT_VALID_KERNEL (PTE_VALID | PTE_MAYBE_NG)
 #define PMD_TYPE_MASK (_AT(pmdval_t, 3) << 0)
 #define PMD_TYPE_TABLE (_AT(pmdval_t, 3) << 0)
 #define PMD_TYPE_SECT (_AT(pmdval_t, 1) << 0)
