@@ -4,7 +4,7 @@
  * variant, the configurations where a split is a no-op, KFENCE, asymmetric CPUs), which leaf kinds
  * the booted layouts hold and are aimed at, and which operations, failures and collisions the
  * sequences contain; for the asymmetric sequence input (`bbm.no-tlb-conflict-without-bbml2`), how
- * often finalisation repaints with a CPU that must wait, and with the caller ahead. Not a test: `npx tsx properties/coverage.ts [runs]` prints the tables that
+ * often finalisation repaints with a CPU that must wait, and with the caller ahead. Not a test: `npx tsx properties/coverage.ts [runs] [section]` prints the tables that
  * properties/README.md shows.
  *
  * Layer: properties (a script).
@@ -18,12 +18,16 @@ import { bootCpu } from './harness/boot.ts';
 import { JudgedRun } from './harness/judgedRun.ts';
 import { cpuSupportsBbml2Noabort, linearMapRequiresBbml2, ptesAtBoot, repaintAtFinalisation } from './kernel/gates.ts';
 import { targetLeaves } from './ops/targets.ts';
-import { splitInputArb } from './split/splitCase.ts';
+import type { SplitInput } from './split/splitCase.ts';
+import { runSplit, splitInputArb } from './split/splitCase.ts';
+import { LINEAR_START } from './harness/leaves.ts';
 import type { SequenceInput } from './bbm/sequenceCase.ts';
 import { sequenceInputArb } from './bbm/sequenceCase.ts';
 
 const runs = Number(process.argv[2] ?? 200);
 const seed = 20261125;
+/** Only the sections whose title starts with this (e.g. `split`). */
+const only = process.argv[3];
 
 /** Labels of a configuration. */
 function configLabels(c: SutConfig): string[] {
@@ -86,15 +90,47 @@ function finalisation(x: SequenceInput): string[] {
   ];
 }
 
+/**
+ * Labels of a split input, run on the bundled port: how many splits it makes, and which leaf kind
+ * each boundary the kernel's gate lets through falls strictly inside (before that split), with the
+ * case where a split must unfold a group and then stop: a boundary on a PMD entry edge (not on the
+ * group's) inside a contiguous PMD group, or inside a PUD block that split_pud() makes one.
+ */
+function splitAims(x: SplitInput): string[] {
+  const os = runSplit(x, createSut);
+  const n = os.length;
+  const out = [`splits per input: ${n === 1 ? '1' : n <= 4 ? '2–4' : n <= 8 ? '5–8' : '9–12'}`];
+  for (const o of os) {
+    if (o.gate.kind !== 'split') continue;
+    const geo = o.run.model.geo;
+    const pmd = BigInt(geo.entrySpan[2] ?? 0);
+    const group = pmd * BigInt(geo.contEntries[2] ?? 1);
+    const ends = o.end - o.start === BigInt(geo.pageSize) ? ['one page: one end split'] : [];
+    for (const b of [o.start, o.end]) {
+      const off = b - LINEAR_START;
+      const l = o.leavesBefore.find((e) => e.spanVa < Number(off) && Number(off) < e.spanVa + e.span);
+      if (l === undefined) continue;
+      ends.push(`a boundary inside a ${shapeName[`${l.level}:${l.contiguous}`] ?? 'leaf'}`);
+      const inGroup = l.level === 1 || (l.level === 2 && l.contiguous === 1);
+      if (inGroup && pmd > 0n && off % pmd === 0n && off % group !== 0n)
+        ends.push('a boundary on a PMD edge inside a contiguous PMD group or PUD block');
+    }
+    out.push(...ends);
+  }
+  return [...new Set(out)];
+}
+
 const log = (title: string) => (line: string) => console.log(`${title}  ${line}`);
 for (const [title, arb, classify] of [
   ['split: config', splitInputArb.map((i) => i.config), configLabels],
   ['split: layouts', splitInputArb.map((i) => i.config), leafKinds],
+  ['split: boundaries', splitInputArb, splitAims],
   ['answers: config', answersInputArb.map((i) => i.config), configLabels],
   ['answers: layouts', answersInputArb.map((i) => i.config), leafKinds],
   ['answers: steps', answersInputArb, steps],
   ['bbm (asymmetric): finalisation', sequenceInputArb(false), finalisation],
 ] as const) {
+  if (only !== undefined && !title.startsWith(only)) continue;
   console.log(`\n${title} (${runs} runs, seed ${seed})`);
   fc.statistics(arb as fc.Arbitrary<never>, classify as (v: never) => string[], {
     numRuns: runs,

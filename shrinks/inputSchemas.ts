@@ -151,13 +151,20 @@ const stepData = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('pair'), a: opData, b: opData, schedule: z.array(burstData) }),
 ]);
 
-const splitInput = z.strictObject({
-  config: sutConfigData,
+/** Where one split's range goes (properties/split/splitCase.ts `SplitAim`). */
+const splitAim = {
   run: nat,
   at: perMille,
   pages: within(1, 600, 'pages of the split'),
   flavour: z.enum(['aligned', 'block', 'edge-page', 'unaligned', 'hole']),
   span: within(0, 7, 'a natural span'),
+};
+
+const splitInput = z.strictObject({
+  config: sutConfigData,
+  ...splitAim,
+  // Absent in values saved before an input made several splits: one split.
+  more: z.array(z.strictObject(splitAim)).max(11).optional(),
 });
 
 /** `lateMask`: which of the (at most two) secondaries come up late. */

@@ -18,8 +18,14 @@ import { runSplit, splitInputArb } from './splitCase.ts';
 
 import { EBUSY, EINVAL } from '../kernel/gates.ts';
 
-function header(o: SplitOutcome): string {
-  return `split_kernel_leaf_mapping(0x${o.start.toString(16)}, 0x${o.end.toString(16)}) = ${o.ret} on ${describeConfig(o.run.config)}`;
+/**
+ * The failing split, its configuration and the splits made before it on the same map.
+ * @param o - one split's observations
+ * @returns the first lines of a failure
+ */
+export function splitHeader(o: SplitOutcome): string {
+  const call = `split_kernel_leaf_mapping(0x${o.start.toString(16)}, 0x${o.end.toString(16)}) = ${o.ret} on ${describeConfig(o.run.config)}`;
+  return o.earlier.length === 0 ? call : `${call}\nafter, on the same map: ${o.earlier.join('; ')}`;
 }
 
 function strictlyInside(l: LeafEntry, b: number): boolean {
@@ -40,7 +46,7 @@ function boundaries(o: SplitOutcome): number[] {
  * caller, any rodata/KFENCE/realm/debug_pagealloc setting and variant; `[start, end)` anywhere on the
  * linear map (page aligned or not, in a hole, on a natural span), and a range starting in the KFENCE
  * pool ends inside it (`is_kfence_address(start)` is the only pool test). The answer expected is
- * {@link splitGate}'s.
+ * {@link splitGate}'s. Several splits per boot (up to twelve on the same map, splitCase.ts), each judged.
  * Kills `split-skips-end`, `pmd-aligned-before-contpmd`, `contpte-decont-all-but-one`,
  * `contpte-misaligned-start`, `contpmd-forgets-entry`, `single-page-more-aligned` (and
  * `split-gate-force-pte` in `--full`).
@@ -51,31 +57,38 @@ export const boundariesExact: PropertyDef<SplitInput> = {
     'after a successful split of [start, end) no leaf (a contiguous group counts as one) spans across start or end',
   invariants: 'kernel §8 inv. 5; §3.1 errors',
   arb: splitInputArb,
-  numRuns: 80,
+  numRuns: 30,
   check: (input, sut) => {
-    const o = runSplit(input, sut);
-    // The kernel's gate decides the answer before any table is read (properties/kernel/gates.ts).
-    const untouched =
-      JSON.stringify(o.leavesAfter.map((l) => l.pa)) === JSON.stringify(o.leavesBefore.map((l) => l.pa));
-    const g = o.gate;
-    const want = g.kind === 'einval' ? EINVAL : g.kind === 'busy' ? EBUSY : 0;
-    const why = g.kind === 'noop' || g.kind === 'busy' ? g.why : g.kind === 'einval' ? 'not page aligned' : 'a split';
-    if (o.ret !== want) throw new PropertyFailure(`${header(o)}\nexpected ${want} (${why}), got ${o.ret}`);
-    if (g.kind !== 'split') {
-      if (!untouched)
-        throw new PropertyFailure(`${header(o)}\nthe leaves changed although the kernel returns at once (${why})`);
-      return;
-    }
-    for (const b of boundaries(o)) {
-      const across = o.leavesAfter.find((l) => strictlyInside(l, b));
-      if (across !== undefined) {
-        throw new PropertyFailure(
-          `${header(o)}\nthe ${describeShape(across)} at ${vaHex(across.spanVa)} (entry PA 0x${across.pa.toString(16)}) still spans across ${vaHex(b)}`,
-        );
-      }
-    }
+    for (const o of runSplit(input, sut)) boundariesOf(o);
   },
 };
+
+/**
+ * One split's check for {@link boundariesExact}.
+ * @param o - the split's observations
+ * @throws PropertyFailure when it fails
+ */
+function boundariesOf(o: SplitOutcome): void {
+  // The kernel's gate decides the answer before any table is read (properties/kernel/gates.ts).
+  const untouched = JSON.stringify(o.leavesAfter.map((l) => l.pa)) === JSON.stringify(o.leavesBefore.map((l) => l.pa));
+  const g = o.gate;
+  const want = g.kind === 'einval' ? EINVAL : g.kind === 'busy' ? EBUSY : 0;
+  const why = g.kind === 'noop' || g.kind === 'busy' ? g.why : g.kind === 'einval' ? 'not page aligned' : 'a split';
+  if (o.ret !== want) throw new PropertyFailure(`${splitHeader(o)}\nexpected ${want} (${why}), got ${o.ret}`);
+  if (g.kind !== 'split') {
+    if (!untouched)
+      throw new PropertyFailure(`${splitHeader(o)}\nthe leaves changed although the kernel returns at once (${why})`);
+    return;
+  }
+  for (const b of boundaries(o)) {
+    const across = o.leavesAfter.find((l) => strictlyInside(l, b));
+    if (across !== undefined) {
+      throw new PropertyFailure(
+        `${splitHeader(o)}\nthe ${describeShape(across)} at ${vaHex(across.spanVa)} (entry PA 0x${across.pa.toString(16)}) still spans across ${vaHex(b)}`,
+      );
+    }
+  }
+}
 
 /**
  * `split.blocks-kept`: leaves wholly inside or outside the range keep size and contiguity, and a
@@ -87,7 +100,7 @@ export const boundariesExact: PropertyDef<SplitInput> = {
  * caller, any rodata/KFENCE/realm/debug_pagealloc setting and variant; `[start, end)` anywhere on the
  * linear map (page aligned or not, in a hole, on a natural span), and a range starting in the KFENCE
  * pool ends inside it (`is_kfence_address(start)` is the only pool test). The answer expected is
- * {@link splitGate}'s.
+ * {@link splitGate}'s. Several splits per boot (up to twelve on the same map, splitCase.ts), each judged.
  * Kills `split-whole-range`.
  */
 export const blocksKept: PropertyDef<SplitInput> = {
@@ -96,47 +109,50 @@ export const blocksKept: PropertyDef<SplitInput> = {
     'leaves wholly inside or outside the range keep their size and contiguity; a leaf containing a boundary is broken only as far as needed',
   invariants: 'kernel §8 inv. 6, 7',
   arb: splitInputArb,
-  numRuns: 80,
+  numRuns: 30,
   check: (input, sut) => {
-    const o = runSplit(input, sut);
-    // Only a split the kernel's gate lets through breaks leaves (the others are judged by split.boundaries-exact).
-    if (o.ret !== 0 || o.gate.kind !== 'split') return;
-    const bs = boundaries(o);
-    const spans = naturalSpans(o.run.model);
-    const after = new Map(o.leavesAfter.map((l) => [l.va, l]));
-    for (const old of o.leavesBefore) {
-      if (old.va !== old.spanVa && old.contiguous === 1) continue; // judge a group once, by its first entry
-      const broken = bs.some((b) => strictlyInside(old, b));
-      if (!broken) {
-        const now = after.get(old.spanVa);
-        if (
-          now === undefined ||
-          now.span !== old.span ||
-          now.level !== old.level ||
-          now.contiguous !== old.contiguous
-        ) {
-          throw new PropertyFailure(
-            `${header(o)}\nthe ${describeShape(old)} at ${vaHex(old.spanVa)} holds no boundary but became ${now === undefined ? 'unmapped' : `a ${describeShape(now)}`}`,
-          );
-        }
-        continue;
-      }
-      for (const piece of o.leavesAfter) {
-        if (piece.va < old.spanVa || piece.va >= old.spanVa + old.span || piece.va !== piece.spanVa) continue;
-        const expected = spans.find((s) => {
-          if (s >= old.span) return false;
-          const base = piece.va - (piece.va % s);
-          return !bs.some((b) => base < b && b < base + s);
-        });
-        if (expected !== undefined && piece.span !== expected) {
-          throw new PropertyFailure(
-            `${header(o)}\nbreaking the ${describeShape(old)} at ${vaHex(old.spanVa)} left a ${describeShape(piece)} at ${vaHex(piece.va)}; the largest leaf there without a boundary inside is ${formatSize(expected)}`,
-          );
-        }
-      }
-    }
+    for (const o of runSplit(input, sut)) blocksKeptOf(o);
   },
 };
+
+/**
+ * One split's check for {@link blocksKept}.
+ * @param o - the split's observations
+ * @throws PropertyFailure when it fails
+ */
+function blocksKeptOf(o: SplitOutcome): void {
+  // Only a split the kernel's gate lets through breaks leaves (the others are judged by split.boundaries-exact).
+  if (o.ret !== 0 || o.gate.kind !== 'split') return;
+  const bs = boundaries(o);
+  const spans = naturalSpans(o.run.model);
+  const after = new Map(o.leavesAfter.map((l) => [l.va, l]));
+  for (const old of o.leavesBefore) {
+    if (old.va !== old.spanVa && old.contiguous === 1) continue; // judge a group once, by its first entry
+    const broken = bs.some((b) => strictlyInside(old, b));
+    if (!broken) {
+      const now = after.get(old.spanVa);
+      if (now === undefined || now.span !== old.span || now.level !== old.level || now.contiguous !== old.contiguous) {
+        throw new PropertyFailure(
+          `${splitHeader(o)}\nthe ${describeShape(old)} at ${vaHex(old.spanVa)} holds no boundary but became ${now === undefined ? 'unmapped' : `a ${describeShape(now)}`}`,
+        );
+      }
+      continue;
+    }
+    for (const piece of o.leavesAfter) {
+      if (piece.va < old.spanVa || piece.va >= old.spanVa + old.span || piece.va !== piece.spanVa) continue;
+      const expected = spans.find((s) => {
+        if (s >= old.span) return false;
+        const base = piece.va - (piece.va % s);
+        return !bs.some((b) => base < b && b < base + s);
+      });
+      if (expected !== undefined && piece.span !== expected) {
+        throw new PropertyFailure(
+          `${splitHeader(o)}\nbreaking the ${describeShape(old)} at ${vaHex(old.spanVa)} left a ${describeShape(piece)} at ${vaHex(piece.va)}; the largest leaf there without a boundary inside is ${formatSize(expected)}`,
+        );
+      }
+    }
+  }
+}
 
 /**
  * `split.translation-preserved`: for every VA of the linear map, output address, attributes,
@@ -148,7 +164,7 @@ export const blocksKept: PropertyDef<SplitInput> = {
  * caller, any rodata/KFENCE/realm/debug_pagealloc setting and variant; `[start, end)` anywhere on the
  * linear map (page aligned or not, in a hole, on a natural span), and a range starting in the KFENCE
  * pool ends inside it (`is_kfence_address(start)` is the only pool test). The answer expected is
- * {@link splitGate}'s.
+ * {@link splitGate}'s. Several splits per boot (up to twelve on the same map, splitCase.ts), each judged.
  * Kills `split-pud-pfn-step`.
  */
 export const translationPreserved: PropertyDef<SplitInput> = {
@@ -157,10 +173,11 @@ export const translationPreserved: PropertyDef<SplitInput> = {
     'for every VA, OA, attributes, permissions and validity are the same after a split as before (interp, not probes)',
   invariants: 'B5; kernel §8 inv. 1, 2, 3',
   arb: splitInputArb,
-  numRuns: 80,
+  numRuns: 30,
   check: (input, sut) => {
-    const o = runSplit(input, sut);
-    const diff = firstDifference(o.translationBefore, o.translationAfter);
-    if (diff !== undefined) throw new PropertyFailure(`${header(o)}\ntranslation changed: ${diff}`);
+    for (const o of runSplit(input, sut)) {
+      const diff = firstDifference(o.translationBefore, o.translationAfter);
+      if (diff !== undefined) throw new PropertyFailure(`${splitHeader(o)}\ntranslation changed: ${diff}`);
+    }
   },
 };
