@@ -30,7 +30,16 @@ export default tseslint.config(
     files: ['model/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: boundary([
-      ['**/impl/**', '**/properties/**', '**/shrinks/**', '**/reports/**', '**/cli/**', 'fast-check', '@fast-check/*'],
+      [
+        '**/impl/**',
+        '**/properties/**',
+        '**/shrinks/**',
+        '**/reports/**',
+        '**/cli/**',
+        '**/explore/**',
+        'fast-check',
+        '@fast-check/*',
+      ],
     ]),
   },
   {
@@ -69,7 +78,9 @@ export default tseslint.config(
   },
   {
     files: ['impl/**/*.ts'],
-    rules: boundary([['**/model/**', '**/properties/**', '**/shrinks/**', '**/reports/**', '**/cli/**']]),
+    rules: boundary([
+      ['**/model/**', '**/properties/**', '**/shrinks/**', '**/reports/**', '**/cli/**', '**/explore/**'],
+    ]),
   },
   { files: ['reports/**/*.ts'], rules: boundary([['**/impl/**', '**/properties/**', '**/cli/**']]) },
   {

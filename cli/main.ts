@@ -67,6 +67,8 @@ export async function runCli(
         return await (await import('./corpus.ts')).runCorpus(rest);
       case 'scenarios':
         return await (await import('./scenarios.ts')).runScenarios(rest);
+      case 'explore':
+        return await (await import('./explore.ts')).runExplore(rest, print);
       case 'help':
       case '--help':
       case '-h':

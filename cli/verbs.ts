@@ -270,6 +270,35 @@ export const SCENARIOS_VERB: VerbSpec = {
   exits: ['0  every scenario matches', '1  a mismatch', '2  DIR missing or holding no scenario'],
 };
 
+/** `bbm-verify explore`. */
+export const EXPLORE_VERB: VerbSpec = {
+  name: 'explore',
+  brief: 'bounded-exhaustive search of a small world (explore/README.md)',
+  summary:
+    'Enumerate every operation sequence of a scope up to its bound and every interleaving up to its\n' +
+    'preemptions, breadth-first, checking the model at every event and ops.answers-exact and\n' +
+    'ops.in-force-on-return after every operation; print TLC-style counts, and save the first (shortest)\n' +
+    'counterexample as a case file that bbm-verify replay runs again.',
+  options: [
+    {
+      name: 'scope',
+      value: 'NAME|FILE',
+      help: 'tiny, split-pud, repaint-2cpu, pageattr-race, or a bbm-scope/1 JSON file',
+    },
+    { name: 'sut', value: 'SUT', help: 'port (default), mutant:<id> (impl/mutants) or a module PATH', env: 'BBM_SUT' },
+    { name: 'max-states', value: 'N', help: 'stop after N states generated (default: none)' },
+    { name: 'time', value: 'DURATION', help: 'stop after this long (default: none; 90, 90s, 10m)' },
+    { name: 'out', value: 'DIR', help: 'where a counterexample is saved (default reports/out/<sut>/explore)' },
+    { name: 'progress', value: 'MODE', help: 'auto (default), bar, plain (a line every 5 s) or off' },
+  ],
+  exits: [
+    '0  scope exhausted: every check held',
+    '1  a check failed (the shortest counterexample is printed and saved)',
+    '2  bad usage or input (unknown scope, corrupt scope file, bad flag)',
+    '4  stopped by --max-states or --time before the scope was exhausted',
+  ],
+};
+
 /** Every verb, in help order. */
 export const VERBS: readonly VerbSpec[] = [
   CHECK_TRACE_VERB,
@@ -279,4 +308,5 @@ export const VERBS: readonly VerbSpec[] = [
   MUTANTS_VERB,
   CORPUS_VERB,
   SCENARIOS_VERB,
+  EXPLORE_VERB,
 ];

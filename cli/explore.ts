@@ -1,0 +1,117 @@
+/**
+ * `bbm-verify explore --scope NAME|FILE`: the bounded-exhaustive search of explore/ on the port,
+ * a seeded bug (`--sut mutant:<id>`) or a SUT module, with TLC-style counts; a counterexample is
+ * saved as a case file (`bbm-verify replay FILE`).
+ *
+ * Layer: cli.
+ */
+import { join } from 'node:path';
+import type { SutFactory } from '../impl/index.ts';
+import { createSut } from '../impl/index.ts';
+import { MUTANTS } from '../impl/mutants/catalogue.ts';
+import { loadSut, SutLoadError } from '../properties/harness/sut.ts';
+import { saveCounterexample } from '../explore/counterexample.ts';
+import { namedScope, NAMED_SCOPES } from '../explore/namedScopes.ts';
+import { exploreProgress } from '../explore/progress.ts';
+import { reportLines } from '../explore/report.ts';
+import type { Scope } from '../explore/scope.ts';
+import { readScopeFile, ScopeError } from '../explore/scope.ts';
+import { initialSearch, search } from '../explore/search.ts';
+import { replayNode } from '../explore/world.ts';
+import type { CommandResult } from './checkTrace.ts';
+import { verbHelp, parseVerb } from './options.ts';
+import { EXIT, UsageError } from './usage.ts';
+import { durationMs, positiveInt } from './values.ts';
+import { EXPLORE_VERB } from './verbs.ts';
+
+/** Exit status of a search stopped by a limit before the scope was exhausted. */
+export const EXIT_NOT_EXHAUSTED = 4;
+
+/**
+ * The scope a `--scope` value names.
+ * @param v - a named scope or a file
+ * @returns the scope
+ * @throws UsageError when it is neither
+ */
+function scopeOf(v: string): Scope {
+  const named = namedScope(v);
+  if (named !== undefined) return named;
+  if (!v.includes('/') && !v.endsWith('.json'))
+    throw new UsageError(
+      `explore: --scope: no scope ${JSON.stringify(v)} (named: ${NAMED_SCOPES.map((s) => s.name).join(', ')}; or a .json file)`,
+    );
+  try {
+    return readScopeFile(v);
+  } catch (e) {
+    if (e instanceof ScopeError) throw new UsageError(`explore: --scope: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The SUT a `--sut` value names.
+ * @param v - port, mutant:<id> or a module path
+ * @returns its name and factory
+ */
+async function sutOf(v: string | undefined): Promise<{ name: string; sut: SutFactory }> {
+  if (v === undefined || v === '' || v === 'port') return { name: 'port', sut: createSut };
+  if (v.startsWith('mutant:')) {
+    const m = MUTANTS.find((x) => x.id === v.slice('mutant:'.length));
+    if (m === undefined)
+      throw new UsageError(`explore: --sut: no seeded bug ${JSON.stringify(v)} (impl/mutants/README.md)`);
+    return { name: v, sut: m.createSut };
+  }
+  try {
+    return { name: `module:${v}`, sut: await loadSut(v) };
+  } catch (e) {
+    if (e instanceof SutLoadError) throw new UsageError(`explore: --sut: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Runs the command.
+ * @param args - the arguments after `explore`
+ * @param print - prints a stdout line as it is produced
+ * @returns output and exit code
+ */
+export async function runExplore(args: readonly string[], print?: (line: string) => void): Promise<CommandResult> {
+  const { values: v, help } = parseVerb(EXPLORE_VERB, args);
+  if (help) return { stdout: [verbHelp(EXPLORE_VERB)], stderr: [], code: EXIT.ok };
+  const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const scopeArg = str('scope');
+  if (scopeArg === undefined)
+    throw new UsageError('explore: --scope NAME|FILE is required (try: bbm-verify explore --help)');
+  const scope = scopeOf(scopeArg);
+  const maxStates =
+    str('max-states') === undefined ? undefined : positiveInt(str('max-states') ?? '', 'explore: --max-states');
+  const timeMs = str('time') === undefined ? undefined : durationMs(str('time') ?? '', 'explore: --time');
+  const mode = str('progress') ?? 'auto';
+  if (!['auto', 'bar', 'plain', 'off'].includes(mode))
+    throw new UsageError(`explore: --progress takes auto, bar, plain or off, got ${JSON.stringify(mode)}`);
+  const { name, sut } = await sutOf(str('sut'));
+  const progress = exploreProgress(mode);
+  let r;
+  try {
+    r = await search(scope, initialSearch(scope), async (nodes) => nodes.map((n) => replayNode(scope, sut, n)), {
+      ...(maxStates === undefined ? {} : { maxStates }),
+      ...(timeMs === undefined ? {} : { timeMs }),
+      onProgress: (s) => progress.update(s),
+    });
+  } finally {
+    progress.stop();
+  }
+  let saved: { caseFile: string; property: string; note?: string } | undefined;
+  if (r.kind === 'failed') {
+    const dir = str('out') ?? join('reports', 'out', name.replace(/[^A-Za-z0-9._-]+/g, '_'), 'explore');
+    saved = saveCounterexample(dir, name, sut, r.input, r.message);
+  }
+  const lines = reportLines(scope, name, r, saved);
+  if (print !== undefined) for (const l of lines) print(l);
+  return {
+    stdout: lines,
+    stderr: [],
+    code: r.kind === 'exhausted' ? EXIT.ok : r.kind === 'failed' ? EXIT.finding : EXIT_NOT_EXHAUSTED,
+    ...(print === undefined ? {} : { streamed: true }),
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * One node of the search, replayed from the initial state (stateless search: a SUT is a set of
+ * generators, which cannot be copied, so every node runs its whole history again): the boot in
+ * the kernel's order as `ops.answers-exact` boots (properties/answers/answersCase.ts), the
+ * operations done so far, each checked by that property's step checks (return value, the whole
+ * TTBR1 translation against the expected map, leaf shapes, WARNs, atomic callers, KFENCE, and
+ * every access the call removed no longer held by any CPU — `ops.in-force-on-return`), with the
+ * model judging every event; then the interleaving in progress, stepped by macro choices.
+ *
+ * Layer: explore.
+ */
+import type { CpuId, SchedPoint, SutFactory, Task } from '../impl/index.ts';
+import type { RunResult } from '../impl/sched.ts';
+import type { Burst } from '../properties/arbitraries/schedule.ts';
+import { expandSchedule } from '../properties/arbitraries/schedule.ts';
+import type { AnswersInput, Step } from '../properties/answers/answersCase.ts';
+import type { StepCheck } from '../properties/answers/answersChecks.ts';
+import { runStep } from '../properties/answers/answersChecks.ts';
+import { boot } from '../properties/harness/boot.ts';
+import { JudgedRun } from '../properties/harness/judgedRun.ts';
+import { violationReport } from '../properties/harness/violationReport.ts';
+import type { Op } from '../properties/ops/ops.ts';
+import { ExpectedMap } from '../properties/oracle/expected.ts';
+import { PropertyFailure } from '../properties/registry.ts';
+import { Fingerprint, stableText } from './fingerprint.ts';
+import type { Scope } from './scope.ts';
+import type { AgentState } from './stepper.ts';
+import { stepTasks, Suspended, toBursts } from './stepper.ts';
+
+/** A node: what has run, and what is running (by macro choices: CPU ids). */
+export interface ExploreNode {
+  /** The finalisation's macro choices while it is being explored (absent once it is complete). */
+  readonly finalMacro?: readonly CpuId[];
+  /** The complete finalisation's schedule (raw choices as bursts). */
+  readonly finalSchedule: readonly Burst[];
+  /** Steps done. */
+  readonly steps: readonly Step[];
+  /** The interleaved pair in progress. */
+  readonly pair?: { readonly a: Op; readonly b: Op; readonly macro: readonly CpuId[] };
+  /** Operations started (a pair counts two). */
+  readonly opsUsed: number;
+}
+
+/** The checks every node makes: both properties of the answers experiment. */
+const CHECK: StepCheck = { answers: true, inForce: true, id: 'ops.answers-exact' };
+
+/** What replaying a node found. */
+export type NodeOutcome =
+  | { readonly kind: 'failed'; readonly message: string; readonly input: AnswersInput }
+  | { readonly kind: 'quiescent'; readonly key: string; readonly node: ExploreNode; readonly depthEvents: number }
+  | {
+      readonly kind: 'suspended';
+      readonly key: string;
+      readonly runnable: readonly CpuId[];
+      readonly agents: readonly AgentState[];
+      readonly preemptions: number;
+      readonly last: CpuId | undefined;
+      readonly depthEvents: number;
+    };
+
+/**
+ * The ops.answers-exact input of a node, its in-flight parts completed as they stand: the pair
+ * with the raw schedule so far (the harness goes on round-robin), the finalisation likewise.
+ * @param scope - the scope
+ * @param node - the node
+ * @param finalRaw - the finalisation's raw choices so far, when in flight
+ * @param pairRaw - the pair's raw choices so far, when in flight
+ * @returns the input
+ */
+export function inputOf(
+  scope: Scope,
+  node: ExploreNode,
+  finalRaw?: readonly number[],
+  pairRaw?: readonly number[],
+): AnswersInput {
+  const steps: Step[] = [...node.steps];
+  if (node.pair !== undefined && node.finalMacro === undefined)
+    steps.push({ kind: 'pair', a: node.pair.a, b: node.pair.b, schedule: toBursts(pairRaw ?? []) });
+  return {
+    config: scope.config,
+    lateMask: scope.lateMask,
+    preMemInit: [],
+    alone: [],
+    preFinal: [],
+    finalSchedule: finalRaw === undefined ? node.finalSchedule : toBursts(finalRaw),
+    steps,
+  };
+}
+
+/**
+ * Replays a node and reports what it found.
+ * @param scope - the scope
+ * @param sut - the implementation
+ * @param node - the node
+ * @returns the outcome
+ */
+export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): NodeOutcome {
+  const run = new JudgedRun(scope.config, sut);
+  const oracle = new ExpectedMap();
+  const page = run.model.geo.pageSize;
+  const invisible = (p: SchedPoint): boolean => {
+    // A read changes nothing another CPU can see: it goes with the step before it (stepper.ts).
+    if (p.prim === 'read') return true;
+    if (p.prim !== 'write' || p.pa === undefined) return false;
+    const tp = run.model.mem.pageOf(Number(p.pa - (p.pa % BigInt(page))));
+    return tp !== undefined && !tp.reachable && run.model.walkHoldersOf(tp) === 0;
+  };
+  const real = run.interleave.bind(run);
+  let finalRaw: readonly number[] | undefined;
+  let pairRaw: readonly number[] | undefined;
+  let done = node;
+  const stepped =
+    (macro: readonly CpuId[], record: (raw: readonly number[]) => void) =>
+    (tasks: readonly Task[], _schedule?: readonly number[]): RunResult => {
+      try {
+        const s = stepTasks(run.m, tasks, macro, invisible);
+        record(s.raw);
+        return s.result;
+      } catch (e) {
+        if (e instanceof Suspended) record(e.raw);
+        throw e;
+      }
+    };
+  const late = scope.config.cpus
+    .slice(1)
+    .filter((_c, i) => (scope.lateMask & (1 << i)) !== 0)
+    .map((c) => c.id);
+  try {
+    if (node.finalMacro !== undefined)
+      run.interleave = stepped(node.finalMacro, (raw) => {
+        finalRaw = raw;
+      });
+    boot(run, late, { finalSchedule: expandSchedule(node.finalSchedule) });
+    run.interleave = real;
+    if (finalRaw !== undefined) {
+      const { finalMacro: _f, ...rest } = node;
+      done = { ...rest, finalSchedule: toBursts(finalRaw) };
+    }
+    if (run.violation !== undefined)
+      return { kind: 'failed', message: violationReport(run).trimStart(), input: inputOf(scope, done) };
+    for (const s of node.steps) runStep(run, oracle, s, CHECK);
+    if (node.pair !== undefined) {
+      const { a, b, macro } = node.pair;
+      let interleaved = false;
+      run.interleave = (tasks, schedule) => {
+        interleaved = true;
+        return stepped(macro, (raw) => {
+          pairRaw = raw;
+        })(tasks, schedule);
+      };
+      runStep(run, oracle, { kind: 'pair', a, b, schedule: [] }, CHECK);
+      run.interleave = real;
+      const schedule = interleaved ? toBursts(pairRaw ?? []) : [];
+      done = { ...stripPair(done), steps: [...done.steps, { kind: 'pair', a, b, schedule }] };
+    }
+  } catch (e) {
+    if (e instanceof Suspended) {
+      if (run.violation !== undefined)
+        return {
+          kind: 'failed',
+          message: violationReport(run).trimStart(),
+          input: inputOf(scope, node, finalRaw, pairRaw),
+        };
+      return {
+        kind: 'suspended',
+        key: key(run, oracle, node, e.agents, e.preemptions, e.last),
+        runnable: e.runnable,
+        agents: e.agents,
+        preemptions: e.preemptions,
+        last: e.last,
+        depthEvents: run.m.events.length,
+      };
+    }
+    const message =
+      e instanceof PropertyFailure ? e.message : `the run stopped: ${e instanceof Error ? e.message : String(e)}`;
+    return { kind: 'failed', message, input: inputOf(scope, done.pair === undefined ? done : node, finalRaw, pairRaw) };
+  }
+  return {
+    kind: 'quiescent',
+    key: key(run, oracle, done, [], 0, undefined),
+    node: done,
+    depthEvents: run.m.events.length,
+  };
+}
+
+function stripPair(n: ExploreNode): ExploreNode {
+  const { pair: _pair, ...rest } = n;
+  return rest;
+}
+
+/**
+ * The fingerprint of a replayed node (explore/fingerprint.ts says what goes in).
+ * @returns the fingerprint
+ */
+function key(
+  run: JudgedRun,
+  oracle: ExpectedMap,
+  node: ExploreNode,
+  agents: readonly AgentState[],
+  preemptions: number,
+  last: CpuId | undefined,
+): string {
+  const f = new Fingerprint();
+  f.add('events', run.trace());
+  f.add('records', stableText(run.records));
+  f.add('sut', stableText(run.ops.inspect()));
+  f.add('phase', stableText(run.phase));
+  f.add('oracle', stableText(oracle.hidden));
+  f.add('search', `${node.opsUsed}/${preemptions}/${last ?? '-'}/${node.finalMacro === undefined ? 'q' : 'f'}`);
+  if (node.pair !== undefined) f.add('pair', stableText({ a: node.pair.a, b: node.pair.b }));
+  for (const a of [...agents].sort((x, y) => x.cpu - y.cpu))
+    f.add(`cpu${a.cpu}`, `${a.done ? 'done' : 'on'}:${a.hist}:${stableText(a.pending)}`);
+  return f.digest();
+}
