@@ -6,17 +6,18 @@
  * Layer: cli.
  */
 import { join } from 'node:path';
-import type { SutFactory } from '../impl/index.ts';
-import { createSut } from '../impl/index.ts';
-import { MUTANTS } from '../impl/mutants/catalogue.ts';
-import { loadSut, SutLoadError } from '../properties/harness/sut.ts';
+import { loadCheckpoint, saveCheckpoint } from '../explore/checkpoint.ts';
 import { saveCounterexample } from '../explore/counterexample.ts';
 import { namedScope, NAMED_SCOPES } from '../explore/namedScopes.ts';
+import type { Pool } from '../explore/pool.ts';
+import { startPool, WorkerError } from '../explore/pool.ts';
 import { exploreProgress } from '../explore/progress.ts';
 import { reportLines } from '../explore/report.ts';
 import type { Scope } from '../explore/scope.ts';
 import { readScopeFile, ScopeError } from '../explore/scope.ts';
+import type { Evaluate, SearchResult } from '../explore/search.ts';
 import { initialSearch, search } from '../explore/search.ts';
+import { resolveSut, SutSpecError } from '../explore/sut.ts';
 import { replayNode } from '../explore/world.ts';
 import type { CommandResult } from './checkTrace.ts';
 import { verbHelp, parseVerb } from './options.ts';
@@ -49,27 +50,6 @@ function scopeOf(v: string): Scope {
 }
 
 /**
- * The SUT a `--sut` value names.
- * @param v - port, mutant:<id> or a module path
- * @returns its name and factory
- */
-async function sutOf(v: string | undefined): Promise<{ name: string; sut: SutFactory }> {
-  if (v === undefined || v === '' || v === 'port') return { name: 'port', sut: createSut };
-  if (v.startsWith('mutant:')) {
-    const m = MUTANTS.find((x) => x.id === v.slice('mutant:'.length));
-    if (m === undefined)
-      throw new UsageError(`explore: --sut: no seeded bug ${JSON.stringify(v)} (impl/mutants/README.md)`);
-    return { name: v, sut: m.createSut };
-  }
-  try {
-    return { name: `module:${v}`, sut: await loadSut(v) };
-  } catch (e) {
-    if (e instanceof SutLoadError) throw new UsageError(`explore: --sut: ${e.message}`);
-    throw e;
-  }
-}
-
-/**
  * Runs the command.
  * @param args - the arguments after `explore`
  * @param print - prints a stdout line as it is produced
@@ -83,30 +63,63 @@ export async function runExplore(args: readonly string[], print?: (line: string)
   if (scopeArg === undefined)
     throw new UsageError('explore: --scope NAME|FILE is required (try: bbm-verify explore --help)');
   const scope = scopeOf(scopeArg);
-  const maxStates =
-    str('max-states') === undefined ? undefined : positiveInt(str('max-states') ?? '', 'explore: --max-states');
+  const num = (k: string): number | undefined =>
+    str(k) === undefined ? undefined : positiveInt(str(k) ?? '', `explore: --${k}`);
+  const maxStates = num('max-states');
+  const workers = num('workers') ?? 1;
   const timeMs = str('time') === undefined ? undefined : durationMs(str('time') ?? '', 'explore: --time');
   const mode = str('progress') ?? 'auto';
   if (!['auto', 'bar', 'plain', 'off'].includes(mode))
     throw new UsageError(`explore: --progress takes auto, bar, plain or off, got ${JSON.stringify(mode)}`);
-  const { name, sut } = await sutOf(str('sut'));
-  const progress = exploreProgress(mode);
-  let r;
+  let resolved;
   try {
-    r = await search(scope, initialSearch(scope), async (nodes) => nodes.map((n) => replayNode(scope, sut, n)), {
+    resolved = await resolveSut(str('sut'));
+  } catch (e) {
+    if (e instanceof SutSpecError) throw new UsageError(`explore: --sut: ${e.message}`);
+    throw e;
+  }
+  const { name, sut } = resolved;
+  const checkpoint = str('checkpoint');
+  let state;
+  try {
+    state = (checkpoint === undefined ? undefined : loadCheckpoint(checkpoint, scope, name)) ?? initialSearch(scope);
+  } catch (e) {
+    if (e instanceof ScopeError) throw new UsageError(`explore: --checkpoint: ${e.message}`);
+    throw e;
+  }
+  const resumed = state.stats.generated > 0;
+  let pool: Pool | undefined;
+  const progress = exploreProgress(mode);
+  let r: SearchResult;
+  try {
+    if (workers > 1) pool = await startPool(workers, scope, name);
+    const evaluate: Evaluate =
+      pool?.evaluate ?? ((nodes) => Promise.resolve(nodes.map((n) => replayNode(scope, sut, n))));
+    r = await search(scope, state, evaluate, {
       ...(maxStates === undefined ? {} : { maxStates }),
       ...(timeMs === undefined ? {} : { timeMs }),
+      batch: 32 * workers,
       onProgress: (s) => progress.update(s),
+      ...(checkpoint === undefined ? {} : { onLevel: (s) => saveCheckpoint(checkpoint, scope, name, s) }),
     });
+    if (r.kind === 'stopped' && checkpoint !== undefined) saveCheckpoint(checkpoint, scope, name, r.state);
+  } catch (e) {
+    if (e instanceof WorkerError)
+      return { stdout: [], stderr: [`bbm-verify: explore: ${e.message}`], code: EXIT.internal };
+    throw e;
   } finally {
     progress.stop();
+    pool?.close();
   }
   let saved: { caseFile: string; property: string; note?: string } | undefined;
   if (r.kind === 'failed') {
     const dir = str('out') ?? join('reports', 'out', name.replace(/[^A-Za-z0-9._-]+/g, '_'), 'explore');
     saved = saveCounterexample(dir, name, sut, r.input, r.message);
   }
-  const lines = reportLines(scope, name, r, saved);
+  const lines = [
+    ...(resumed && checkpoint !== undefined ? [`explore: resumed from ${checkpoint}`] : []),
+    ...reportLines(scope, name, r, saved, workers),
+  ];
   if (print !== undefined) for (const l of lines) print(l);
   return {
     stdout: lines,

@@ -288,6 +288,8 @@ export const EXPLORE_VERB: VerbSpec = {
     { name: 'sut', value: 'SUT', help: 'port (default), mutant:<id> (impl/mutants) or a module PATH', env: 'BBM_SUT' },
     { name: 'max-states', value: 'N', help: 'stop after N states generated (default: none)' },
     { name: 'time', value: 'DURATION', help: 'stop after this long (default: none; 90, 90s, 10m)' },
+    { name: 'workers', value: 'N', help: 'replay nodes in N child processes (default 1: in this process)' },
+    { name: 'checkpoint', value: 'FILE', help: 'save the search here after every level; resume from it if it exists' },
     { name: 'out', value: 'DIR', help: 'where a counterexample is saved (default reports/out/<sut>/explore)' },
     { name: 'progress', value: 'MODE', help: 'auto (default), bar, plain (a line every 5 s) or off' },
   ],

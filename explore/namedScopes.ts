@@ -24,6 +24,15 @@ const G = 1n << 30n;
 const NOABORT = (id: number): CpuSpec => ({ id, bbm: 2, noabort: true });
 
 /**
+ * A second bank of 1 GiB at 2 GiB: one PUD block at 4K.
+ * @param layout - the first bank's layout
+ * @returns the layout with the PUD bank
+ */
+function withPud(layout: MemblockLayout): MemblockLayout {
+  return { ...layout, banks: [...layout.banks, { base: 2n * G, size: G }] };
+}
+
+/**
  * One bank at 1 GiB with the kernel image (6 MiB) at `k` into it.
  * @param size - bank size
  * @param k - offset of the image (2 MiB aligned)
@@ -79,6 +88,22 @@ export const NAMED_SCOPES: readonly Scope[] = [
       split(1, 500, 1),
       { kind: 'direct_map', which: 'invalid', page: 0, target: { leaf: 0, at: 0, whole: false } },
     ],
+    maxOps: 2,
+    maxPreemptions: 1,
+    pairs: true,
+    everyCpu: false,
+    exploreFinal: false,
+  },
+  {
+    name: 'split-pud',
+    description:
+      '4K, 2 CPUs with BBML2-noabort, a 1 GiB PUD block; splits at a PMD boundary inside it and at a page boundary, 2 operations, 1 preemption',
+    // Leaf 0 is the PUD block (shapes largest first, properties/ops/targets.ts).
+    config: config(withPud(bank(40n * M, 32n * M)), [NOABORT(0), NOABORT(1)]),
+    lateMask: 0,
+    // 2‰ of 1 GiB is 2 MiB in: [2M, 4M) is PMD aligned (split_pud() alone); one page at 0‰ ends
+    // inside the first PMD (split_pud(), split_pmd(), split_contpte()).
+    ops: [split(0, 2, 512), split(0, 0, 1)],
     maxOps: 2,
     maxPreemptions: 1,
     pairs: true,

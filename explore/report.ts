@@ -50,6 +50,7 @@ export function stepLines(input: AnswersInput): string[] {
  * @param sutName - the SUT's name
  * @param r - how the search ended
  * @param saved - the counterexample's case file and property, when one was saved
+ * @param workers - worker processes used
  * @returns the lines
  */
 export function reportLines(
@@ -57,11 +58,12 @@ export function reportLines(
   sutName: string,
   r: SearchResult,
   saved?: { readonly caseFile: string; readonly property: string; readonly note?: string },
+  workers = 1,
 ): string[] {
   const head = [
     `explore: scope ${scope.name} on ${sutName}: ${scope.description}`,
     `  bounds: ${plural(scope.maxOps, 'operation')} of ${scope.ops.length} in the alphabet${scope.pairs ? ' (pairs interleaved)' : ''}, ${plural(scope.maxPreemptions, 'preemption')}${scope.exploreFinal ? ', the finalisation stop_machine() explored' : ''}`,
-    `  ${countsLine(r.stats)}`,
+    `  ${countsLine(r.stats)}${workers > 1 ? ` (${workers} workers)` : ''}`,
   ];
   if (r.kind === 'exhausted')
     return [

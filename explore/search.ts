@@ -41,7 +41,8 @@ export interface QueuedNode {
 /** Where a search is: what a checkpoint saves. */
 export interface SearchState {
   readonly queue: QueuedNode[];
-  readonly visited: Set<string>;
+  /** Every fingerprint seen, with the fewest preemptions it was reached with. */
+  readonly visited: Map<string, number>;
   readonly stats: SearchStats;
 }
 
@@ -88,7 +89,7 @@ export function initialSearch(scope: Scope): SearchState {
   };
   return {
     queue: [{ node: root, depth: 0 }],
-    visited: new Set(),
+    visited: new Map(),
     stats: { generated: 0, distinct: 0, depth: 0, queue: 1, elapsedMs: 0, maxEvents: 0 },
   };
 }
@@ -175,9 +176,11 @@ export async function search(
         return { kind: 'failed', stats, message: out.message, input: out.input, depth: q.depth };
       }
       stats.maxEvents = Math.max(stats.maxEvents, out.depthEvents);
-      if (state.visited.has(out.key)) continue;
-      state.visited.add(out.key);
-      stats.distinct++;
+      // A state met again is new only when reached with fewer preemptions (more futures left).
+      const seen = state.visited.get(out.key);
+      if (seen !== undefined && seen <= out.preemptions) continue;
+      state.visited.set(out.key, out.preemptions);
+      if (seen === undefined) stats.distinct++;
       stats.depth = Math.max(stats.depth, q.depth);
       for (const c of childrenOf(scope, q.node, out)) next.push({ node: c, depth: q.depth + 1 });
     }

@@ -47,7 +47,13 @@ const CHECK: StepCheck = { answers: true, inForce: true, id: 'ops.answers-exact'
 /** What replaying a node found. */
 export type NodeOutcome =
   | { readonly kind: 'failed'; readonly message: string; readonly input: AnswersInput }
-  | { readonly kind: 'quiescent'; readonly key: string; readonly node: ExploreNode; readonly depthEvents: number }
+  | {
+      readonly kind: 'quiescent';
+      readonly key: string;
+      readonly node: ExploreNode;
+      readonly depthEvents: number;
+      readonly preemptions: 0;
+    }
   | {
       readonly kind: 'suspended';
       readonly key: string;
@@ -163,7 +169,7 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
         };
       return {
         kind: 'suspended',
-        key: key(run, oracle, node, e.agents, e.preemptions, e.last),
+        key: key(run, oracle, node, e.agents, e.last),
         runnable: e.runnable,
         agents: e.agents,
         preemptions: e.preemptions,
@@ -177,9 +183,10 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
   }
   return {
     kind: 'quiescent',
-    key: key(run, oracle, done, [], 0, undefined),
+    key: key(run, oracle, done, [], undefined),
     node: done,
     depthEvents: run.m.events.length,
+    preemptions: 0,
   };
 }
 
@@ -189,7 +196,14 @@ function stripPair(n: ExploreNode): ExploreNode {
 }
 
 /**
- * The fingerprint of a replayed node (explore/fingerprint.ts says what goes in).
+ * The fingerprint of a replayed node (explore/fingerprint.ts says what goes in). The preemptions
+ * used are not in it: the search keeps the fewest each state was reached with (fewer leave a
+ * superset of the futures).
+ * @param run - the run
+ * @param oracle - the expected map
+ * @param node - the node
+ * @param agents - the CPUs in an interleaving
+ * @param last - the CPU of the last macro step
  * @returns the fingerprint
  */
 function key(
@@ -197,7 +211,6 @@ function key(
   oracle: ExpectedMap,
   node: ExploreNode,
   agents: readonly AgentState[],
-  preemptions: number,
   last: CpuId | undefined,
 ): string {
   const f = new Fingerprint();
@@ -206,7 +219,7 @@ function key(
   f.add('sut', stableText(run.ops.inspect()));
   f.add('phase', stableText(run.phase));
   f.add('oracle', stableText(oracle.hidden));
-  f.add('search', `${node.opsUsed}/${preemptions}/${last ?? '-'}/${node.finalMacro === undefined ? 'q' : 'f'}`);
+  f.add('search', `${node.opsUsed}/${last ?? '-'}/${node.finalMacro === undefined ? 'q' : 'f'}`);
   if (node.pair !== undefined) f.add('pair', stableText({ a: node.pair.a, b: node.pair.b }));
   for (const a of [...agents].sort((x, y) => x.cpu - y.cpu))
     f.add(`cpu${a.cpu}`, `${a.done ? 'done' : 'on'}:${a.hist}:${stableText(a.pending)}`);
