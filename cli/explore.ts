@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from '../explore/checkpoint.ts';
+import type { SavedCounterexample } from '../explore/counterexample.ts';
 import { saveCounterexample } from '../explore/counterexample.ts';
 import { namedScope, NAMED_SCOPES } from '../explore/namedScopes.ts';
 import type { Pool } from '../explore/pool.ts';
@@ -111,10 +112,10 @@ export async function runExplore(args: readonly string[], print?: (line: string)
     progress.stop();
     pool?.close();
   }
-  let saved: { caseFile: string; property: string; note?: string } | undefined;
+  let saved: SavedCounterexample | undefined;
   if (r.kind === 'failed') {
     const dir = str('out') ?? join('reports', 'out', name.replace(/[^A-Za-z0-9._-]+/g, '_'), 'explore');
-    saved = saveCounterexample(dir, name, sut, r.input, r.message);
+    saved = saveCounterexample(dir, name, sut, r.input, r.message, r.property);
   }
   const lines = [
     ...(resumed && checkpoint !== undefined ? [`explore: resumed from ${checkpoint}`] : []),

@@ -9,7 +9,12 @@
  * Layer: explore.
  */
 import type { SutFactory } from '../impl/index.ts';
-import type { AnswersInput } from '../properties/answers/answersCase.ts';
+import type { AnyProperty } from '../properties/registry.ts';
+import type { AnswersInput, Step } from '../properties/answers/answersCase.ts';
+import type { SequenceInput } from '../properties/bbm/sequenceCase.ts';
+import { CommandList } from '../properties/commands/commandList.ts';
+import { encodeValue } from '../shrinks/encoding.ts';
+import type { Claim } from './world.ts';
 import { PROPERTIES } from '../properties/catalogue.ts';
 import { runCase } from '../shrinks/corpusReplay.ts';
 import type { SavedCase } from '../shrinks/failureCase.ts';
@@ -19,13 +24,74 @@ import { saveFailureCase } from '../shrinks/failureCase.ts';
 const CHECKED = ['ops.answers-exact', 'ops.in-force-on-return'] as const;
 
 /**
+ * The counterexample with the search's explicit schedules dropped where the harness's own
+ * schedule (round-robin, none drawn) fails the same property too: a case with no burst counts no
+ * preemption (shrinks/reductions.ts), so it is the smaller case by the corpus's measure, and the
+ * one the shrunk random cases are compared with.
+ * @param property - the property that fails
+ * @param value - the case's value (an answers or sequence input; anything else is kept)
+ * @param sut - the implementation
+ * @returns the value, or one with fewer schedules that still fails
+ */
+export function plainest(property: AnyProperty, value: unknown, sut: SutFactory): unknown {
+  if (typeof value !== 'object' || value === null || !('finalSchedule' in value)) return value;
+  const input = value as { finalSchedule: readonly unknown[]; steps: unknown };
+  const steps = Array.isArray(input.steps)
+    ? (input.steps as Step[]).map((s) => (s.kind === 'pair' ? { ...s, schedule: [] } : s))
+    : input.steps;
+  const candidates = [
+    { ...input, finalSchedule: [], steps },
+    { ...input, finalSchedule: [] },
+    { ...input, steps },
+  ];
+  for (const c of candidates) {
+    if (JSON.stringify(encodeValue(c)) === JSON.stringify(encodeValue(value))) continue;
+    if (runCase(property, c, sut).failed) return c;
+  }
+  return value;
+}
+
+/** What was saved: the case file, its property, and the failure as its replay reports it. */
+export type SavedCounterexample = SavedCase & {
+  readonly property: string;
+  readonly report: string;
+  /** The value saved (the input, its configuration, or the input with fewer schedules). */
+  readonly value: unknown;
+};
+
+/**
+ * The value and candidate properties of a counterexample by what failed: a step of the answers
+ * experiment (its input; `ops.answers-exact`, then `ops.in-force-on-return`), the model during the
+ * boot (a `bbm.*` sequence input with the same finalisation schedule and no step after it:
+ * `bbm.no-tlb-conflict-without-bbml2`, then `bbm.model-clean`), or the repaint's claim (the
+ * configuration: `repaint.all-ptes` finalises with the harness's own schedule).
+ */
+function framing(input: AnswersInput, claim: Claim | undefined): { value: unknown; ids: readonly string[] } {
+  if (claim === 'repaint.all-ptes') return { value: input.config, ids: ['repaint.all-ptes'] };
+  if (claim === 'boot') {
+    const seq: SequenceInput = {
+      config: input.config,
+      lateMask: input.lateMask,
+      preMemInit: [],
+      alone: [],
+      preFinal: [],
+      finalSchedule: input.finalSchedule,
+      steps: new CommandList([]),
+    };
+    return { value: seq, ids: ['bbm.no-tlb-conflict-without-bbml2', 'bbm.model-clean'] };
+  }
+  return { value: input, ids: CHECKED };
+}
+
+/**
  * Saves a counterexample.
  * @param dir - the folder
  * @param sutName - `port`, `mutant:<id>` or `module:<path>`
  * @param sut - the implementation
- * @param input - the input
+ * @param input - the input as found
  * @param message - the failure as the search saw it
- * @returns the case file, the property and a note when the saved value does not fail by itself
+ * @param claim - what failed, when it is not a step of the answers experiment (see {@link framing})
+ * @returns the case file, the property, the report, the value, and a note when the saved value does not fail by itself
  */
 export function saveCounterexample(
   dir: string,
@@ -33,30 +99,38 @@ export function saveCounterexample(
   sut: SutFactory,
   input: AnswersInput,
   message: string,
-): SavedCase & { readonly property: string } {
-  const props = CHECKED.map((id) => PROPERTIES.find((p) => p.id === id));
+  claim?: Claim,
+): SavedCounterexample {
+  const framed = framing(input, claim);
+  const props = framed.ids.map((id) => PROPERTIES.find((p) => p.id === id));
   let property = props[0];
   let failure = message;
+  let value = framed.value;
   for (const p of props) {
     if (p === undefined) continue;
-    const r = runCase(p, input, sut);
+    const r = runCase(p, value, sut);
     if (r.failed) {
       property = p;
       failure = r.report;
+      const plain = plainest(p, value, sut);
+      if (plain !== value) {
+        value = plain;
+        failure = runCase(p, plain, sut).report;
+      }
       break;
     }
   }
-  if (property === undefined) throw new Error('ops.answers-exact is not in the catalogue');
+  if (property === undefined) throw new Error(`${framed.ids[0] ?? ''} is not in the catalogue`);
   const saved = saveFailureCase(dir, {
     property,
     sutName,
     sut,
     seed: 0,
     path: '',
-    counterexample: input,
+    counterexample: value,
     failure,
   });
-  return { ...saved, property: property.id };
+  return { ...saved, property: property.id, report: failure, value };
 }
 
 /**

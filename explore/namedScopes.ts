@@ -1,15 +1,21 @@
 /**
  * The named scopes of `bbm-verify explore --scope NAME`: small worlds that each reach one part of
  * the kernel code in every way up to their bounds.
- * - `tiny`: two BBML2-noabort CPUs, a 32 MiB contiguous PMD group and a PMD block; splits at an
- *   aligned and an unaligned boundary and a single-page invalidation, two operations, one
- *   preemption — the smoke test of the engine, exhausted in seconds.
- * - `split-pud`: a 1 GiB PUD block (4K), splits at PUD-, PMD- and page-aligned boundaries.
- * - `repaint-2cpu`: a boot CPU with BBML2-noabort and an early secondary without: every
- *   interleaving of the two CPUs inside the finalisation's stop_machine() (the repaint,
- *   mmu.c linear_map_split_to_ptes()) up to two preemptions.
- * - `pageattr-race`: permission and validity changes (pageattr.c) on pages of the same block,
- *   interleaved on two CPUs.
+ * - `tiny`: two BBML2-noabort CPUs, a 32 MiB contiguous PMD group and a 2 MiB PMD block; a
+ *   one-page split in the middle of the block (split_pmd(), then split_contpte()) and a one-page
+ *   invalidation at the start of the group (split_contpmd(), split_pmd(), pageattr), two
+ *   operations, alone or interleaved with one preemption — the smoke test of the engine.
+ * - `split-pud`: a 1 GiB PUD block (4K); a split of [2M, 4M) inside it (split_pud() alone, then
+ *   the contiguous PMD group) and a one-page split at its start (split_pud(), split_pmd(),
+ *   split_contpte()), two operations, no preemption (two splits meet at pgtable_split_lock; one
+ *   preemption takes ~2 minutes here).
+ * - `repaint-2cpu`: a boot CPU with BBML2-noabort and an early secondary without (BBM level 0):
+ *   every interleaving of the two inside the finalisation's stop_machine() (the repaint,
+ *   mmu.c linear_map_split_to_ptes(): the secondary parks, the boot CPU waits for it, splits,
+ *   releases it) up to two preemptions, then a split on the system without the capability.
+ * - `pageattr-race`: permission changes (pageattr.c, rodata=full: the vmalloc alias and the
+ *   linear alias) of two pages of one PMD block, interleaved with one preemption, and a whole
+ *   invalidation of the block followed by making one page valid again.
  *
  * Layer: explore.
  */
@@ -22,6 +28,8 @@ const G = 1n << 30n;
 
 /** A CPU with BBML2 and no conflict aborts. */
 const NOABORT = (id: number): CpuSpec => ({ id, bbm: 2, noabort: true });
+/** A CPU without BBML2. */
+const PLAIN = (id: number): CpuSpec => ({ id, bbm: 0, noabort: false });
 
 /**
  * A second bank of 1 GiB at 2 GiB: one PUD block at 4K.
@@ -97,7 +105,7 @@ export const NAMED_SCOPES: readonly Scope[] = [
   {
     name: 'split-pud',
     description:
-      '4K, 2 CPUs with BBML2-noabort, a 1 GiB PUD block; splits at a PMD boundary inside it and at a page boundary, 2 operations, 1 preemption',
+      '4K, 2 CPUs with BBML2-noabort, a 1 GiB PUD block; splits at a PMD boundary inside it and at a page boundary, 2 operations, no preemption (the splits meet at the lock)',
     // Leaf 0 is the PUD block (shapes largest first, properties/ops/targets.ts).
     config: config(withPud(bank(40n * M, 32n * M)), [NOABORT(0), NOABORT(1)]),
     lateMask: 0,
@@ -105,8 +113,45 @@ export const NAMED_SCOPES: readonly Scope[] = [
     // inside the first PMD (split_pud(), split_pmd(), split_contpte()).
     ops: [split(0, 2, 512), split(0, 0, 1)],
     maxOps: 2,
+    maxPreemptions: 0,
+    pairs: true,
+    everyCpu: false,
+    exploreFinal: false,
+  },
+  {
+    name: 'repaint-2cpu',
+    description:
+      '4K, a boot CPU with BBML2-noabort and an early secondary without: every interleaving of the two inside the repaint stop_machine(), 2 preemptions; then a split',
+    config: config(bank(10n * M, 2n * M), [NOABORT(0), PLAIN(1)]),
+    lateMask: 0,
+    // After the boot, one split of a page of the (repainted) linear map: on a system without the
+    // capability the kernel returns 0 without touching a table (mmu.c split_kernel_leaf_mapping()).
+    ops: [split(0, 500, 1)],
+    maxOps: 1,
+    maxPreemptions: 2,
+    pairs: false,
+    everyCpu: false,
+    exploreFinal: true,
+  },
+  {
+    name: 'pageattr-race',
+    description:
+      '4K, 2 CPUs with BBML2-noabort, a PMD block; permission changes of vmalloc aliases of its pages and validity changes of the block, 2 operations, 1 preemption',
+    config: config(bank(40n * M, 32n * M), [NOABORT(0), NOABORT(1)]),
+    lateMask: 0,
+    // Leaf 1 is the PMD block (leaf 0 the contiguous PMD group).
+    ops: [
+      { kind: 'set_memory', which: 'ro', pages: [0], leaf: 1 },
+      { kind: 'set_memory', which: 'nx', pages: [1], leaf: 1 },
+      { kind: 'set_memory_valid', page: 0, n: 1, enable: false, target: { leaf: 1, at: 0, whole: true } },
+      { kind: 'set_memory_valid', page: 0, n: 1, enable: true, target: { leaf: 1, at: 500, whole: false } },
+    ],
+    maxOps: 2,
     maxPreemptions: 1,
     pairs: true,
+    // The two permission changes race (distinct pages of one block: the alias split, then the
+    // lockless pageattr walk over one PTE table); the validity changes come in sequences.
+    pairOps: [0, 1],
     everyCpu: false,
     exploreFinal: false,
   },

@@ -57,7 +57,13 @@ export function reportLines(
   scope: Scope,
   sutName: string,
   r: SearchResult,
-  saved?: { readonly caseFile: string; readonly property: string; readonly note?: string },
+  saved?: {
+    readonly caseFile: string;
+    readonly property: string;
+    readonly note?: string;
+    readonly report: string;
+    readonly value: unknown;
+  },
   workers = 1,
 ): string[] {
   const head = [
@@ -71,13 +77,32 @@ export function reportLines(
       `  scope exhausted: every check held in every state (${plural(r.stats.distinct, 'distinct state')})`,
     ];
   if (r.kind === 'stopped') return [...head, `  stopped: ${r.why}; the scope is NOT exhausted`];
-  const size = counterexampleSize(r.input);
+  // The case as saved: the input, or one with fewer schedules (counterexample.ts plainest()), or
+  // for the repaint's claim the configuration alone (no operation, the harness's schedule).
+  const v = saved?.value;
+  const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+  const shown: AnswersInput =
+    o === undefined
+      ? r.input
+      : 'granule' in o
+        ? { ...r.input, finalSchedule: [], steps: [] }
+        : {
+            ...r.input,
+            finalSchedule: Array.isArray(o['finalSchedule'])
+              ? (o['finalSchedule'] as AnswersInput['finalSchedule'])
+              : [],
+            steps: Array.isArray(o['steps']) ? (o['steps'] as AnswersInput['steps']) : [],
+          };
+  const size = counterexampleSize(shown);
+  // The failure as the saved case's replay reports it (what `bbm-verify replay` prints), unless
+  // the case does not fail by itself.
+  const text = saved !== undefined && saved.note === undefined && saved.report !== '' ? saved.report : r.message;
   return [
     ...head,
-    `FAIL  ${saved?.property ?? 'ops.answers-exact'} at depth ${r.depth} (${plural(size.ops, 'operation')}, ${plural(size.preemptions, 'preemption')}): ${r.message.split('\n')[0] ?? ''}`,
+    `FAIL  ${saved?.property ?? r.property ?? 'ops.answers-exact'} at depth ${r.depth} (${plural(size.ops, 'operation')}, ${plural(size.preemptions, 'preemption')}): ${text.split('\n')[0] ?? ''}`,
     '  steps after boot:',
-    ...stepLines(r.input),
-    ...r.message
+    ...stepLines(shown),
+    ...text
       .split('\n')
       .slice(1)
       .map((l) => `  ${l}`),

@@ -35,6 +35,8 @@ export interface Scope {
   readonly maxPreemptions: number;
   /** Whether two operations may run interleaved on the first two online CPUs. */
   readonly pairs: boolean;
+  /** Which operations (indexes into `ops`) may run in an interleaved pair (default: all). */
+  readonly pairOps?: readonly number[];
   /** Whether single operations run on every online CPU (else on the boot CPU only). */
   readonly everyCpu: boolean;
   /** Whether the interleavings of the CPUs inside the finalisation's stop_machine() are explored. */
@@ -60,6 +62,7 @@ export const scopeFileSchema = z.strictObject({
   maxOps: z.number().int().min(0).max(4),
   maxPreemptions: z.number().int().min(0).max(4),
   pairs: z.boolean().default(true),
+  pairOps: z.array(z.number().int().nonnegative()).optional(),
   everyCpu: z.boolean().default(false),
   exploreFinal: z.boolean().default(false),
 });
@@ -89,6 +92,8 @@ export function readScopeFile(file: string): Scope {
   const d = parsed.data;
   if (d.config.granule !== '4K') throw new ScopeError(`${file}: config.granule: a scope is 4K (tiny worlds)`);
   if (d.config.cpus.length > 3) throw new ScopeError(`${file}: config.cpus: a scope has at most 3 CPUs`);
+  const outside = d.pairOps?.find((i) => i >= d.ops.length);
+  if (outside !== undefined) throw new ScopeError(`${file}: pairOps: ${outside} is not an index into ops`);
   return {
     name: file,
     description: d.description ?? `scope file ${file}`,
@@ -98,6 +103,7 @@ export function readScopeFile(file: string): Scope {
     maxOps: d.maxOps,
     maxPreemptions: d.maxPreemptions,
     pairs: d.pairs,
+    ...(d.pairOps === undefined ? {} : { pairOps: d.pairOps }),
     everyCpu: d.everyCpu,
     exploreFinal: d.exploreFinal,
   };

@@ -14,6 +14,7 @@ import { saveCounterexample } from './counterexample.ts';
 import { namedScope } from './namedScopes.ts';
 import type { Scope } from './scope.ts';
 import { initialSearch, search } from './search.ts';
+import type { ExploreNode } from './world.ts';
 import { replayNode } from './world.ts';
 import type { SutFactory } from '../impl/index.ts';
 
@@ -51,6 +52,52 @@ describe('explore tiny', () => {
       const entry = readEntry(saved.caseFile);
       expect(entry.property).toBe('ops.answers-exact');
       expect(entry.sut).toBe('mutant:split-pmd-no-dsb');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('explore: the driver and the saved schedules', () => {
+  test('an interleaving completed by the driver replays to the same state through the harness (runInterleaved)', () => {
+    const [a, b] = tiny.ops;
+    if (a === undefined || b === undefined) throw new Error('tiny has two operations');
+    // Two policies: alternate the CPUs at every macro step; the second CPU first, then the other.
+    for (const pick of [
+      (i: number, r: readonly number[]) => r[i % r.length],
+      (_i: number, r: readonly number[]) => r[r.length - 1],
+    ]) {
+      let node: ExploreNode = { finalSchedule: [], steps: [], opsUsed: 2, pair: { a, b, macro: [] } };
+      let out = replayNode(tiny, createSut, node);
+      for (let i = 0; out.kind === 'suspended' && i < 300; i++) {
+        const cpu = pick(i, out.runnable) ?? 0;
+        node = { ...node, pair: { a, b, macro: [...(node.pair?.macro ?? []), cpu] } };
+        out = replayNode(tiny, createSut, node);
+      }
+      expect(out.kind).toBe('quiescent');
+      if (out.kind !== 'quiescent') return;
+      const last = out.node.steps[out.node.steps.length - 1];
+      expect(last?.kind === 'pair' && last.schedule.length > 1).toBe(true);
+      // The saved bursts, replayed through runStep → JudgedRun.interleave → runInterleaved.
+      const again = replayNode(tiny, createSut, out.node);
+      expect(again.kind).toBe('quiescent');
+      if (again.kind === 'quiescent') expect(again.key).toBe(out.key);
+    }
+  });
+
+  test('repaint-no-wait is found in repaint-2cpu and saved as a bbm case that fails again', async () => {
+    const s = namedScope('repaint-2cpu');
+    const m = MUTANTS.find((x) => x.id === 'repaint-no-wait');
+    if (s === undefined || m === undefined) throw new Error('missing scope or mutant');
+    const r = await explore({ ...s, maxOps: 0, maxPreemptions: 0 }, m.createSut);
+    expect(r.kind).toBe('failed');
+    if (r.kind !== 'failed') return;
+    expect(r.property).toBe('boot');
+    const dir = mkdtempSync(join(tmpdir(), 'explore-'));
+    try {
+      const saved = saveCounterexample(dir, `mutant:${m.id}`, m.createSut, r.input, r.message, r.property);
+      expect(saved.note).toBeUndefined();
+      expect(saved.property).toBe('bbm.no-tlb-conflict-without-bbml2');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -14,7 +14,7 @@
 import type { CpuId } from '../impl/index.ts';
 import type { AnswersInput } from '../properties/answers/answersCase.ts';
 import type { Scope } from './scope.ts';
-import type { ExploreNode, NodeOutcome } from './world.ts';
+import type { Claim, ExploreNode, NodeOutcome } from './world.ts';
 
 /** TLC's counts. */
 export interface SearchStats {
@@ -56,6 +56,11 @@ export type SearchResult =
       readonly message: string;
       readonly input: AnswersInput;
       readonly depth: number;
+      /**
+       * What failed when it is not a step of the answers experiment: the repaint's claim on the
+       * finished boot, or the model during the boot (the answers experiment does not judge it).
+       */
+      readonly property?: Claim;
     };
 
 /** Replays a batch of nodes (in this process, or spread over child processes). */
@@ -126,9 +131,20 @@ export function childrenOf(scope: Scope, node: ExploreNode, out: NodeOutcome): E
     for (const op of scope.ops)
       for (let cpu = 0; cpu < cpus; cpu++)
         kids.push({ ...n, steps: [...n.steps, { kind: 'op', op, cpu }], opsUsed: n.opsUsed + 1 });
-  if (scope.pairs && n.opsUsed + 2 <= scope.maxOps)
-    for (const a of scope.ops)
-      for (const b of scope.ops) kids.push({ ...n, pair: { a, b, macro: [] }, opsUsed: n.opsUsed + 2 });
+  if (scope.pairs && n.opsUsed + 2 <= scope.maxOps) {
+    const paired = (scope.pairOps ?? scope.ops.map((_o, i) => i)).flatMap((i) => scope.ops[i] ?? []);
+    // Symmetry: when the two CPUs of a pair are alike (same BBM level and noabort), `a ∥ b` is
+    // `b ∥ a` with the CPUs renamed (a pair runs after boot, where nothing the kernel does depends
+    // on which of two alike CPUs it runs on, and the search tries every CPU at every choice), so
+    // each unordered pair is run once.
+    const [c0, c1] = scope.config.cpus;
+    const alike = c0 !== undefined && c1 !== undefined && c0.bbm === c1.bbm && c0.noabort === c1.noabort;
+    paired.forEach((a, i) =>
+      paired.forEach((b, j) => {
+        if (!alike || i <= j) kids.push({ ...n, pair: { a, b, macro: [] }, opsUsed: n.opsUsed + 2 });
+      }),
+    );
+  }
   return kids;
 }
 
@@ -173,7 +189,14 @@ export async function search(
         stats.elapsedMs = performance.now() - t0;
         stats.depth = Math.max(stats.depth, q.depth);
         stats.queue = state.queue.length + next.length;
-        return { kind: 'failed', stats, message: out.message, input: out.input, depth: q.depth };
+        return {
+          kind: 'failed',
+          stats,
+          message: out.message,
+          input: out.input,
+          depth: q.depth,
+          ...(out.property === undefined ? {} : { property: out.property }),
+        };
       }
       stats.maxEvents = Math.max(stats.maxEvents, out.depthEvents);
       // A state met again is new only when reached with fewer preemptions (more futures left).

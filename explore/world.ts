@@ -22,10 +22,15 @@ import { violationReport } from '../properties/harness/violationReport.ts';
 import type { Op } from '../properties/ops/ops.ts';
 import { ExpectedMap } from '../properties/oracle/expected.ts';
 import { PropertyFailure } from '../properties/registry.ts';
+import type { Translation } from './bootChecks.ts';
+import { linearTranslation, repaintProblem } from './bootChecks.ts';
 import { Fingerprint, stableText } from './fingerprint.ts';
 import type { Scope } from './scope.ts';
 import type { AgentState } from './stepper.ts';
 import { stepTasks, Suspended, toBursts } from './stepper.ts';
+
+/** A failure outside the answers experiment's steps (explore/counterexample.ts saves each as its property's case). */
+export type Claim = 'repaint.all-ptes' | 'boot';
 
 /** A node: what has run, and what is running (by macro choices: CPU ids). */
 export interface ExploreNode {
@@ -46,7 +51,16 @@ const CHECK: StepCheck = { answers: true, inForce: true, id: 'ops.answers-exact'
 
 /** What replaying a node found. */
 export type NodeOutcome =
-  | { readonly kind: 'failed'; readonly message: string; readonly input: AnswersInput }
+  | {
+      readonly kind: 'failed';
+      readonly message: string;
+      readonly input: AnswersInput;
+      /**
+       * What failed when it is not a step of the answers experiment: the repaint's claim on the
+       * finished boot, or the model during the boot (the answers experiment does not judge it).
+       */
+      readonly property?: Claim;
+    }
   | {
       readonly kind: 'quiescent';
       readonly key: string;
@@ -136,14 +150,28 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
       run.interleave = stepped(node.finalMacro, (raw) => {
         finalRaw = raw;
       });
-    boot(run, late, { finalSchedule: expandSchedule(node.finalSchedule) });
+    let before: Translation | undefined;
+    boot(run, late, {
+      preFinal: (r) => {
+        before = linearTranslation(r);
+      },
+      finalSchedule: expandSchedule(node.finalSchedule),
+    });
     run.interleave = real;
     if (finalRaw !== undefined) {
       const { finalMacro: _f, ...rest } = node;
       done = { ...rest, finalSchedule: toBursts(finalRaw) };
     }
     if (run.violation !== undefined)
-      return { kind: 'failed', message: violationReport(run).trimStart(), input: inputOf(scope, done) };
+      return {
+        kind: 'failed',
+        message: violationReport(run).trimStart(),
+        input: inputOf(scope, done),
+        property: 'boot',
+      };
+    const repaint = before === undefined ? undefined : repaintProblem(run, before);
+    if (repaint !== undefined)
+      return { kind: 'failed', message: repaint, input: inputOf(scope, done), property: 'repaint.all-ptes' };
     for (const s of node.steps) runStep(run, oracle, s, CHECK);
     if (node.pair !== undefined) {
       const { a, b, macro } = node.pair;
@@ -166,6 +194,7 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
           kind: 'failed',
           message: violationReport(run).trimStart(),
           input: inputOf(scope, node, finalRaw, pairRaw),
+          ...(node.finalMacro === undefined ? {} : { property: 'boot' as const }),
         };
       return {
         kind: 'suspended',

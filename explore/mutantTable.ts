@@ -1,0 +1,86 @@
+/**
+ * The seeded-bug table of explore/README.md: each seeded bug (impl/mutants) searched in the named
+ * scopes where it can show, with the size of the counterexample found (operations, CPUs,
+ * preemptions, as shrinks/reductions.ts `caseSize` measures any case) next to the size of the
+ * shrunk random one (its corpus case in shrinks/corpus/). Prints markdown rows as it goes:
+ *
+ *   npx tsx explore/mutantTable.ts [MUTANT_ID…]        # BBM_EXPLORE_TIME=60s per search by default
+ *
+ * Layer: explore (a measuring tool, not run by npm test).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MUTANTS } from '../impl/mutants/catalogue.ts';
+import { saveCounterexample } from './counterexample.ts';
+import { encodeValue } from '../shrinks/encoding.ts';
+import { caseSize } from '../shrinks/reductions.ts';
+import { CORPUS_DIR, loadCorpus } from '../shrinks/store.ts';
+import { namedScope } from './namedScopes.ts';
+import { initialSearch, search } from './search.ts';
+import { replayNode } from './world.ts';
+
+/** Where each seeded bug can show: the scopes whose world reaches the code it changes. */
+const WHERE: Readonly<Record<string, readonly string[]>> = {
+  'split-pud-pfn-step': ['split-pud'],
+  'prealloc-forgets-pud-pmd-tables': ['split-pud'],
+  'repaint-no-wait': ['repaint-2cpu'],
+  'repaint-early-release': ['repaint-2cpu'],
+  'repaint-to-cont': ['repaint-2cpu'],
+  'split-pmd-keeps-cont': ['repaint-2cpu', 'tiny'],
+  'split-without-capability': ['repaint-2cpu'],
+  'prealloc-gfp-atomic-in-stop': ['repaint-2cpu'],
+  'pageattr-skips-invalid-block': ['pageattr-race'],
+  'alias-whole-area': ['pageattr-race'],
+  'flush-one-page-short': ['pageattr-race', 'tiny'],
+  'split-pmd-validates-invalid': ['pageattr-race'],
+};
+const DEFAULT = ['tiny'];
+
+const limit = (() => {
+  const v = process.env['BBM_EXPLORE_TIME'] ?? '60s';
+  const m = /^(\d+)(s|m)?$/.exec(v);
+  return m === null ? 60_000 : Number(m[1]) * (m[2] === 'm' ? 60_000 : 1000);
+})();
+const only = process.argv.slice(2);
+const dir = mkdtempSync(join(tmpdir(), 'explore-table-'));
+const corpus = loadCorpus(CORPUS_DIR);
+const size = (s: { ops: number; cpus: number; preemptions: number }): string =>
+  `${s.ops} / ${s.cpus} / ${s.preemptions}`;
+
+console.log(
+  '| seeded bug | scope | found | explore: ops / CPUs / preemptions | depth | states | random, shrunk (corpus) | not longer |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const m of MUTANTS) {
+  if (only.length > 0 && !only.includes(m.id)) continue;
+  const stored = corpus.find((e) => e.entry.sut === `mutant:${m.id}`);
+  const random = stored === undefined ? undefined : caseSize(stored.entry.property, stored.entry.input);
+  for (const name of WHERE[m.id] ?? DEFAULT) {
+    const scope = namedScope(name);
+    if (scope === undefined) throw new Error(`no scope ${name}`);
+    const r = await search(
+      scope,
+      initialSearch(scope),
+      (ns) => Promise.resolve(ns.map((n) => replayNode(scope, m.createSut, n))),
+      {
+        timeMs: limit,
+      },
+    );
+    const randomText = random === undefined ? '(no case)' : `${size(random)} (${stored?.entry.property ?? ''})`;
+    if (r.kind !== 'failed') {
+      const how =
+        r.kind === 'exhausted' ? `no: exhausted clean` : `no: stopped after ${Math.round(r.stats.elapsedMs / 1000)} s`;
+      console.log(`| ${m.id} | ${name} | ${how} | | | ${r.stats.generated} | ${randomText} | |`);
+      continue;
+    }
+    const saved = saveCounterexample(dir, `mutant:${m.id}`, m.createSut, r.input, r.message, r.property);
+    const property = saved.property;
+    const found = caseSize(property, encodeValue(saved.value));
+    const shorter =
+      random === undefined ? '' : found.ops <= random.ops && found.preemptions <= random.preemptions ? 'yes' : 'NO';
+    console.log(
+      `| ${m.id} | ${name} | yes (${property}${saved.note === undefined ? '' : `; ${saved.note}`}) | ${size(found)} | ${r.depth} | ${r.stats.generated} | ${randomText} | ${shorter} |`,
+    );
+  }
+}
