@@ -7,15 +7,16 @@
  *   operations, alone or interleaved with one preemption — the smoke test of the engine.
  * - `split-pud`: a 1 GiB PUD block (4K); a split of [2M, 4M) inside it (split_pud() alone, then
  *   the contiguous PMD group) and a one-page split at its start (split_pud(), split_pmd(),
- *   split_contpte()), two operations, no preemption (two splits meet at pgtable_split_lock; one
- *   preemption takes ~2 minutes here).
- * - `repaint-2cpu`: a boot CPU with BBML2-noabort and an early secondary without (BBM level 0):
+ *   split_contpte()), two operations, alone or interleaved with one preemption.
+ * - `repaint-2cpu`: a boot CPU with BBML2-noabort and an early secondary without (BBM level 0),
+ *   tiny's layout (a contiguous PMD group, a PMD block, the kernel alias):
  *   every interleaving of the two inside the finalisation's stop_machine() (the repaint,
  *   mmu.c linear_map_split_to_ptes(): the secondary parks, the boot CPU waits for it, splits,
  *   releases it) up to two preemptions, then a split on the system without the capability.
- * - `pageattr-race`: permission changes (pageattr.c, rodata=full: the vmalloc alias and the
- *   linear alias) of two pages of one PMD block, interleaved with one preemption, and a whole
- *   invalidation of the block followed by making one page valid again.
+ * - `pageattr-race`: permission changes (pageattr.c, rodata=full: the vmalloc area and the
+ *   linear alias) of two pages of one PMD block — one page of a two-page area, and a one-page
+ *   area — interleaved with one preemption; the block made invalid whole, then valid whole or
+ *   one page valid again.
  *
  * Layer: explore.
  */
@@ -105,7 +106,7 @@ export const NAMED_SCOPES: readonly Scope[] = [
   {
     name: 'split-pud',
     description:
-      '4K, 2 CPUs with BBML2-noabort, a 1 GiB PUD block; splits at a PMD boundary inside it and at a page boundary, 2 operations, no preemption (the splits meet at the lock)',
+      '4K, 2 CPUs with BBML2-noabort, a 1 GiB PUD block; splits at a PMD boundary inside it and at a page boundary, 2 operations, 1 preemption',
     // Leaf 0 is the PUD block (shapes largest first, properties/ops/targets.ts).
     config: config(withPud(bank(40n * M, 32n * M)), [NOABORT(0), NOABORT(1)]),
     lateMask: 0,
@@ -113,7 +114,7 @@ export const NAMED_SCOPES: readonly Scope[] = [
     // inside the first PMD (split_pud(), split_pmd(), split_contpte()).
     ops: [split(0, 2, 512), split(0, 0, 1)],
     maxOps: 2,
-    maxPreemptions: 0,
+    maxPreemptions: 1,
     pairs: true,
     everyCpu: false,
     exploreFinal: false,
@@ -121,12 +122,14 @@ export const NAMED_SCOPES: readonly Scope[] = [
   {
     name: 'repaint-2cpu',
     description:
-      '4K, a boot CPU with BBML2-noabort and an early secondary without: every interleaving of the two inside the repaint stop_machine(), 2 preemptions; then a split',
-    config: config(bank(10n * M, 2n * M), [NOABORT(0), PLAIN(1)]),
+      '4K, a boot CPU with BBML2-noabort and an early secondary without, a contiguous PMD group and a PMD block: every interleaving of the two inside the repaint stop_machine(), 2 preemptions; then a split',
+    config: config(bank(40n * M, 32n * M), [NOABORT(0), PLAIN(1)]),
     lateMask: 0,
-    // After the boot, one split of a page of the (repainted) linear map: on a system without the
-    // capability the kernel returns 0 without touching a table (mmu.c split_kernel_leaf_mapping()).
-    ops: [split(0, 500, 1)],
+    // After the boot, one split of a page inside the kernel alias [32M, 34M), the one block the
+    // repaint keeps (mapped run 1 of the repainted linear map, properties/ops/resolve.ts): on a
+    // system without the capability the kernel returns 0 without touching a table
+    // (mmu.c split_kernel_leaf_mapping()).
+    ops: [{ kind: 'split', run: 1, at: 500, pages: 1 }],
     maxOps: 1,
     maxPreemptions: 2,
     pairs: false,
@@ -136,15 +139,17 @@ export const NAMED_SCOPES: readonly Scope[] = [
   {
     name: 'pageattr-race',
     description:
-      '4K, 2 CPUs with BBML2-noabort, a PMD block; permission changes of vmalloc aliases of its pages and validity changes of the block, 2 operations, 1 preemption',
+      '4K, 2 CPUs with BBML2-noabort, a PMD block; permission changes of vmalloc areas of its pages (raced) and validity changes of the block (whole, one page), 2 operations, 1 preemption',
     config: config(bank(40n * M, 32n * M), [NOABORT(0), NOABORT(1)]),
     lateMask: 0,
     // Leaf 1 is the PMD block (leaf 0 the contiguous PMD group).
     ops: [
-      { kind: 'set_memory', which: 'ro', pages: [0], leaf: 1 },
+      // The first page of a two-page area: its alias changes, the other page's does not.
+      { kind: 'set_memory', which: 'ro', pages: [0, 2], leaf: 1, from: 0, n: 1 },
       { kind: 'set_memory', which: 'nx', pages: [1], leaf: 1 },
       { kind: 'set_memory_valid', page: 0, n: 1, enable: false, target: { leaf: 1, at: 0, whole: true } },
       { kind: 'set_memory_valid', page: 0, n: 1, enable: true, target: { leaf: 1, at: 500, whole: false } },
+      { kind: 'set_memory_valid', page: 0, n: 1, enable: true, target: { leaf: 1, at: 0, whole: true } },
     ],
     maxOps: 2,
     maxPreemptions: 1,
