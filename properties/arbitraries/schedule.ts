@@ -33,7 +33,9 @@ export const scheduleArb = (max = 6): fc.Arbitrary<Burst[]> => fc.array(burstArb
  */
 const headStartArb: fc.Arbitrary<Burst> = fc.record({
   pick: fc.constant(0),
-  steps: fc.oneof(fc.integer({ min: 50, max: 3000 }), fc.integer({ min: 3000, max: 20_000 })),
+  // Without fast-check's small-first bias: biased, the first runs draw head starts of about 50
+  // steps, too short to reach the first live change on any granule.
+  steps: fc.noBias(fc.oneof(fc.integer({ min: 50, max: 3000 }), fc.integer({ min: 3000, max: 20_000 }))),
 });
 
 /**
