@@ -40,6 +40,24 @@ function range(g: GranuleName, s: Split): [bigint, bigint] {
   return [start, start + BigInt(s.pages) * page];
 }
 
+/** What a run gives, compared between the C and the port. */
+interface RunOutcome {
+  readonly rets: readonly unknown[];
+  readonly events: readonly unknown[];
+  readonly state: unknown;
+}
+
+/**
+ * The C run gave the port's returns, events (in order) and final kernel-visible state.
+ * @param c - the C SUT's run
+ * @param port - the bundled port's run
+ */
+function expectSameAsPort(c: RunOutcome, port: RunOutcome): void {
+  expect(c.rets).toEqual(port.rets);
+  expect(c.events).toEqual(port.events);
+  expect(c.state).toEqual(port.state);
+}
+
 /** Runs the splits one after another on a booted machine; returns what is compared. */
 function sequential(factory: SutFactory, cfg: SutConfig, splits: readonly Split[], failAfter: readonly number[]) {
   const f = fixture(cfg, { factory });
@@ -63,9 +81,7 @@ describe('kernel C harness ≡ bundled port (split_kernel_leaf_mapping and its c
     const cfg = makeConfig(granule);
     const port = sequential(portSut, cfg, splits, failAllocAt);
     const c = sequential(cSut, cfg, splits, failAllocAt);
-    expect(c.rets).toEqual(port.rets);
-    expect(c.events).toEqual(port.events);
-    expect(c.state).toEqual(port.state);
+    expectSameAsPort(c, port);
   });
 
   test.prop(
@@ -84,9 +100,7 @@ describe('kernel C harness ≡ bundled port (split_kernel_leaf_mapping and its c
     });
     const port = sequential(portSut, cfg, input.splits, input.failAllocAt);
     const c = sequential(cSutV618, cfg, input.splits, input.failAllocAt);
-    expect(c.rets).toEqual(port.rets);
-    expect(c.events).toEqual(port.events);
-    expect(c.state).toEqual(port.state);
+    expectSameAsPort(c, port);
   });
 
   test.prop(
@@ -184,9 +198,7 @@ describe('kernel C harness: pageattr.c in C (__change_memory_common, set_direct_
     };
     const port = run(portSut);
     const c = run(v618 ? cSutV618 : cSut);
-    expect(c.rets).toEqual(port.rets);
-    expect(c.events).toEqual(port.events);
-    expect(c.state).toEqual(port.state);
+    expectSameAsPort(c, port);
   });
 });
 
