@@ -164,7 +164,10 @@ function walkBesideLeaf(state: MachineState, s: StaleEntry, n: LeafEntry, mask: 
   let clash: string | undefined;
   forEachLeaf(state.geo, state.mem, table, s.spanVa, from, to, limitsAbove(table), {
     leaf: (e) => {
-      if (clash !== undefined || e.af !== 1) return;
+      // The entry being judged, reached again through the stale table pointer, is the new value
+      // itself, not something held from before (its forms against each other are C1's, W7:
+      // found/027).
+      if (clash !== undefined || e.af !== 1 || e.pa === n.pa) return;
       for (const old of tlbForms(e)) {
         if (clash !== undefined) break;
         const c = firstConflict(state, mask, old, n);
