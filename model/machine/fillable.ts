@@ -89,11 +89,14 @@ function eachCpu(state: MachineState, mask: number, visit: (c: CpuState) => stri
  */
 export function staleClash(state: MachineState, fillable: Fillable, obs: number): Clash | undefined {
   if (state.stale.size === 0) return undefined;
+  let fresh: Set<number> | undefined;
   for (const n of fillable.leaves) {
     const why = state.stale.findOverlapping(n.spanVa, n.spanVa + n.span, (s) => {
       const mask = s.holders & obs;
       if (mask === 0) return undefined;
-      return s.kind === 'walk' ? walkBesideLeaf(state, s, n, mask) : leafBesideLeaf(state, s, n, mask);
+      if (s.kind === 'leaf') return leafBesideLeaf(state, s, n, mask);
+      fresh ??= new Set(fillable.leaves.map((l) => l.pa));
+      return walkBesideLeaf(state, s, n, mask, fresh);
     });
     if (why !== undefined) return { detail: why, va: n.va, level: n.level };
   }
@@ -149,8 +152,19 @@ function leafBesideLeaf(state: MachineState, s: StaleEntry, n: LeafEntry, mask: 
     : `cpu${c.cpu.id} may still hold the old ${describeShape(old)} at PA 0x${s.origin.toString(16)} (${c.why}): no completed TLBI since it was replaced`;
 }
 
-/** A stale table pointer against a new leaf: the pointer itself (no noabort), or what it leads to. */
-function walkBesideLeaf(state: MachineState, s: StaleEntry, n: LeafEntry, mask: number): string | undefined {
+/**
+ * A stale table pointer against a new leaf: the pointer itself (no noabort), or what it leads to.
+ * What it leads to that the store itself makes fillable (`fresh`: the written entry, the entries
+ * of the subtree it links) is current, not held from before: a clash between those is the
+ * group's (W7), never B2 (found/027, found/028).
+ */
+function walkBesideLeaf(
+  state: MachineState,
+  s: StaleEntry,
+  n: LeafEntry,
+  mask: number,
+  fresh: ReadonlySet<number>,
+): string | undefined {
   const direct = eachCpu(state, mask, (c) =>
     c.noabort || n.level > s.level || (c.bbm >= 1 && n.nT === 1)
       ? undefined
@@ -164,10 +178,7 @@ function walkBesideLeaf(state: MachineState, s: StaleEntry, n: LeafEntry, mask: 
   let clash: string | undefined;
   forEachLeaf(state.geo, state.mem, table, s.spanVa, from, to, limitsAbove(table), {
     leaf: (e) => {
-      // The entry being judged, reached again through the stale table pointer, is the new value
-      // itself, not something held from before (its forms against each other are C1's, W7:
-      // found/027).
-      if (clash !== undefined || e.af !== 1 || e.pa === n.pa) return;
+      if (clash !== undefined || e.af !== 1 || fresh.has(e.pa)) return;
       for (const old of tlbForms(e)) {
         if (clash !== undefined) break;
         const c = firstConflict(state, mask, old, n);
