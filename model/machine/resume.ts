@@ -15,6 +15,7 @@ import { checkContiguousGroup } from '../bbm/contiguous.ts';
 import type { StaleEntry } from '../tlb/staleEntry.ts';
 import type { CpuState } from './cpu.ts';
 import type { MachineState } from './state.ts';
+import { rootPathClosesAt } from './stepBarrier.ts';
 
 /** A conflict found for the CPU: where and why. */
 export interface WalkerConflict {
@@ -37,12 +38,39 @@ export function adoptUnseenStores(state: MachineState, cpu: CpuState): void {
     if (visible !== Number.POSITIVE_INFINITY || (s.holders & bit) !== 0) return;
     // A walk from the root can no longer reach it: a link between the unlink and it is gone.
     if (s.byPath && s.pathCutAt <= state.now) return;
+    if (!s.byPath && unreachableFor(state, s, cpu)) return;
     s.holders |= bit;
     if (s.kind === 'walk') {
       const table = state.mem.pageOf(s.tablePa);
       if (table !== undefined && table.pa === s.tablePa) table.walkHolders |= bit;
     }
   });
+}
+
+/**
+ * Whether `cpu`'s walker can reach the descriptor of a superseded value no more: its table is
+ * detached, the unlink is visible to the CPU, and it holds no walk-cache entry that leads there —
+ * so the old value, unseen or not, is not fillable (found/029: a parked writer's own store).
+ * @param state - the machine
+ * @param s - a stale entry made by a store to its own descriptor
+ * @param cpu - the CPU that starts walking
+ * @returns true when it cannot be filled from now on
+ */
+function unreachableFor(state: MachineState, s: StaleEntry, cpu: CpuState): boolean {
+  const bit = 1 << cpu.slot;
+  const page = state.mem.pageOf(s.origin);
+  if (page === undefined || page.allocatedAt > s.createdAt) {
+    // Freed since (a T1 matter if it was still reachable): only a walk-cache entry the CPU holds
+    // for a link to that page could lead it there.
+    const pagePa = s.origin - (s.origin % state.geo.pageSize);
+    let held = false;
+    state.stale.forEach((w) => {
+      if (w.kind === 'walk' && w.tablePa === pagePa && (w.holders & bit) !== 0) held = true;
+    });
+    return !held;
+  }
+  if (page.reachable || (state.walkHoldersOf(page) & bit) !== 0) return false;
+  return rootPathClosesAt(state, page, cpu) <= state.now;
 }
 
 /**

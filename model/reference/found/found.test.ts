@@ -13,7 +13,7 @@ const traces = readdirSync(dir)
 
 describe('disagreements found by the differential run', () => {
   it('has a trace and an expected verdict for each', () => {
-    expect(traces.length).toBeGreaterThanOrEqual(29);
+    expect(traces.length).toBeGreaterThanOrEqual(31);
     for (const t of traces) expect(readdirSync(dir)).toContain(t.replace(/\.jsonl$/, '.expected'));
   });
   it.each(traces)('%s: both checkers give the expected verdict', async (t) => {
