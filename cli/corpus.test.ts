@@ -84,7 +84,7 @@ describe('bbm-verify corpus list, show, add, rm', () => {
     );
     const show = await cli('corpus', 'show', 'split-skips-end', '--dir', dir);
     expect(show.stdout[1]).toBe(
-      'configuration: 4K v7.2-rc cpus=[cpu0 BBML2_NOABORT] banks=[0x40000000+40M,0x80000000+1024M] kfence=off',
+      'configuration: 4K v7.2-rc cpus=[cpu0 BBML2_NOABORT] banks=[0x40000000+40M] kfence=off',
     );
     expect(show.stdout.at(-1)).toBe(real.trimEnd());
 

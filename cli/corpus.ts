@@ -43,11 +43,24 @@ function entriesOf(dir: string): ReturnType<typeof loadCorpus> {
   return entries;
 }
 
+/**
+ * Replays every entry against its record. An entry found on a SUT module (`module:<path>`, saved
+ * by `verify --sut PATH --save-corpus`) is not replayed here — the module is not part of the
+ * suite — and says how to replay it; a corpus of those alone checked nothing (exit 2).
+ */
 function check(dir: string): CommandResult {
   const entries = entriesOf(dir);
   const stdout: string[] = [];
   let changed = 0;
+  let modules = 0;
   for (const { file, entry } of entries) {
+    if (entry.sut.startsWith('module:')) {
+      modules++;
+      stdout.push(
+        `not replayed ${entry.property} on ${entry.sut}: bbm-verify replay ${file} --sut ${entry.sut.slice('module:'.length)}`,
+      );
+      continue;
+    }
     const r = replayEntry(entry, file);
     if (!r.asExpected) changed++;
     const verdict = r.failed ? 'fails' : 'holds';
@@ -56,7 +69,10 @@ function check(dir: string): CommandResult {
     );
     if (!r.asExpected && r.failed) stdout.push(`      ${r.message}`);
   }
-  stdout.push(`${entries.length - changed} as recorded, ${changed} changed (corpus under ${dir})`);
+  if (modules === entries.length)
+    throw new UsageError(`corpus: every entry under ${dir} was found on a SUT module: nothing replayed here`);
+  const others = modules === 0 ? '' : `, ${modules} found on a SUT module not replayed`;
+  stdout.push(`${entries.length - changed - modules} as recorded, ${changed} changed${others} (corpus under ${dir})`);
   return { stdout, stderr: [], code: changed === 0 ? 0 : 1 };
 }
 

@@ -17,6 +17,12 @@ import { runCli } from './main.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = join(ROOT, 'shrinks', 'corpus', 'split.boundaries-exact');
 const real = readFileSync(join(SRC, 'split-skips-end.json'), 'utf8');
+/** The entry with a second bank of 1 GiB at `base` (the saved case has one bank). */
+const withBank = (base: string): string => {
+  const e = JSON.parse(real) as { input: { config: { memblock: { banks: unknown[] } } } };
+  e.input.config.memblock.banks.push({ base: { $bigint: base }, size: { $bigint: '0x40000000' } });
+  return JSON.stringify(e, null, 2) + '\n';
+};
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BBM_')));
 
 function bbmVerify(args: readonly string[]): Promise<{ code: number | null; out: string; err: string }> {
@@ -71,7 +77,7 @@ describe.concurrent('bbm-verify corpus: a value that does not decode is exit 2',
     ['a field of the wrong type', real.replace('"bbm": 2', '"bbm": "two"'), /input\.config\.cpus\[0\]\.bbm: /],
     [
       'a bank whose linear VAs are outside the linear map',
-      real.replace('"0x80000000"', '"0x1000000000000"'),
+      withBank('0x1000000000000'),
       /input\.config\.memblock\.banks\[1\]: 0x1000000000000\+0x40000000 ends past the linear map \(its linear VAs would pass 0xffff800000000000/,
     ],
   ])('%s', async (_what, text, field) => {
@@ -102,7 +108,7 @@ describe('bbm-verify corpus: a value out of range is exit 2', () => {
     ],
     [
       'banks that overlap',
-      real.replace('"0x80000000"', '"0x41000000"'),
+      withBank('0x41000000'),
       /input\.config\.memblock\.banks\[1\]\.base: 0x41000000 overlaps or precedes bank 0/,
     ],
     [

@@ -39,7 +39,12 @@ export const VERIFY_VERB: VerbSpec = {
     'Run every property of the catalogue against the SUT (the bundled port unless --sut), each at the seed\n' +
     'and budget given, one line per property as it finishes; a finding prints its replay command.',
   options: [
-    { name: 'sut', value: 'PATH', help: 'a module exporting a SutFactory (impl/CONTRACT.md)', env: 'BBM_SUT' },
+    {
+      name: 'sut',
+      value: 'PATH',
+      help: 'a module exporting a SutFactory (impl/CONTRACT.md), port, or mutant:<id> (a seeded bug)',
+      env: 'BBM_SUT',
+    },
     { name: 'only', value: 'ID[,ID]', help: 'only these properties (properties/README.md)', multiple: true },
     { name: 'runs', value: 'N', help: 'runs per property (default: 3 × its CI budget, ~1 min in all)' },
     { name: 'time', value: 'DURATION', help: 'time budget per property (90, 90s, 10m)' },
@@ -61,6 +66,11 @@ export const VERIFY_VERB: VerbSpec = {
     },
     { name: 'path', value: 'P', help: 'replay the counterexample at this path (with --only ID and --seed)' },
     { name: 'no-corpus', help: 'generated inputs only: no saved value (shrinks/corpus) is tried first' },
+    { name: 'corpus', value: 'DIR', help: 'the corpus whose values run first (default shrinks/corpus)' },
+    {
+      name: 'save-corpus',
+      help: 'add each new counterexample to the corpus as it is found (never replacing an entry)',
+    },
     {
       name: 'jobs',
       value: 'N',

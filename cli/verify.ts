@@ -28,7 +28,7 @@ import { formatOutcome } from './verifyReport.ts';
 import { runPlan } from './verifyRunner.ts';
 import type { LoadProblem } from './verifyRunner.ts';
 import { reportFile, summaryLine, writeReports } from './verifySummary.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { analyseFailure } from '../reports/analyse.ts';
 import { ansi, plain, wantsColour } from '../reports/colour.ts';
@@ -80,7 +80,18 @@ function checkFlags(args: readonly string[]): Flags | string {
   const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   const what = (k: string): string => `verify: ${source[k] ?? `--${k}`}`;
   const list = (k: string): string[] => (v[k] === undefined ? [] : ([] as string[]).concat(v[k] as string | string[]));
-  const sut = str('sut') === undefined ? undefined : existingFile(str('sut') ?? '', 'verify: SUT module');
+  // `--sut port` is the bundled port, `--sut mutant:<id>` a seeded bug (impl/mutants), else a module.
+  // (The child checks that the seeded bug exists, as replay's does: one line, exit 2.)
+  const sutFlag = str('sut');
+  const mutant = sutFlag?.startsWith('mutant:') === true ? sutFlag.slice('mutant:'.length) : undefined;
+  const sut =
+    sutFlag === undefined || sutFlag === 'port' || mutant !== undefined
+      ? undefined
+      : existingFile(sutFlag, 'verify: SUT module');
+  // A corpus to read must exist (a typo would read nothing); one to add to is made when missing.
+  const corpusDir = str('corpus');
+  if (corpusDir !== undefined && v['save-corpus'] !== true && !existsSync(corpusDir))
+    throw new UsageError(`${what('corpus')}: ${corpusDir} does not exist`);
   const only = [...new Set(list('only').flatMap((x) => x.split(',')))];
   if (only.includes('')) throw new UsageError('verify: --only takes property ids, got an empty one');
   const runs = str('runs') === undefined ? undefined : positiveInt(str('runs') ?? '', what('runs'));
@@ -116,12 +127,16 @@ function checkFlags(args: readonly string[]): Flags | string {
       ...(timeMs === undefined ? {} : { timeMs }),
       ...(path === undefined ? {} : { path }),
       ...(v['no-corpus'] === true ? { noCorpus: true } : {}),
+      ...(mutant === undefined ? {} : { mutant }),
+      ...(corpusDir === undefined ? {} : { corpusDir }),
+      ...(v['save-corpus'] === true ? { saveCorpus: true } : {}),
       narrowing,
       from: 0,
       ...(shard === undefined ? {} : { shard }),
     },
     ctx: {
       ...(sut === undefined ? {} : { sut }),
+      ...(mutant === undefined ? {} : { sut: `mutant:${mutant}` }),
       narrowing,
       ...(str('run-timeout') === undefined ? {} : { runTimeout: str('run-timeout') ?? '' }),
       ...(str('time') === undefined ? {} : { time: str('time') ?? '' }),
@@ -197,7 +212,7 @@ export async function runVerify(
             ? ''
             : `, shard ${req.shard.index}/${req.shard.count} (${js.length} job${js.length === 1 ? '' : 's'})`;
         out(
-          `bbm-verify: ${properties} properties against ${req.sut ?? 'the bundled port (impl/)'}, ` +
+          `bbm-verify: ${properties} properties against ${req.mutant === undefined ? (req.sut ?? 'the bundled port (impl/)') : `the seeded bug mutant:${req.mutant}`}, ` +
             `${seeds.length === 1 ? `seed ${seeds[0] ?? ''}` : `${seeds.length} seeds from ${seeds[0] ?? ''}`}${n}${shard}`,
         );
       },
@@ -235,7 +250,7 @@ export async function runVerify(
     junit: flags.junit,
     seeds,
     ms: Date.now() - t0,
-    sut: req.sut,
+    sut: req.mutant === undefined ? req.sut : `mutant:${req.mutant}`,
     ...(req.shard === undefined ? {} : { shard: req.shard }),
   });
   if (flags.html !== undefined) reports.push(writeHtml(flags.html, rows, seeds));

@@ -27,6 +27,8 @@ import type { PropertyResult } from '../properties/verify.ts';
 import { verifyProperty } from '../properties/verify.ts';
 import { encodeReportInput } from '../reports/inputCodec.ts';
 import { runCase } from '../shrinks/corpusReplay.ts';
+import type { CorpusEntry } from '../shrinks/store.ts';
+import { CORPUS_DIR } from '../shrinks/store.ts';
 import { reportInputOf } from './failureReport.ts';
 import { shardJobs } from './shard.ts';
 import type { ChildMessage, Job, Request, WireResult } from './verifyProtocol.ts';
@@ -152,6 +154,35 @@ async function replayCase(
   return { ...base, status: 'fail', failure: r.report, ...trace, ...(report === undefined ? {} : { report }) };
 }
 
+/**
+ * Adds a run's counterexample to the corpus as soon as it is found (`--save-corpus`): unless it
+ * is a corpus value already (it failed again), or its value does not fail by itself (the corpus
+ * check would call it changed); an equal entry already there is not added twice
+ * (shrinks/addEntry.ts).
+ * @param dir - the corpus folder
+ * @param entry - the failure's entry
+ * @param note - why the value does not reproduce the failure by itself, if it does not
+ * @param exampleFile - the corpus entry that failed, when the failing input was one
+ * @returns the result's corpus fields
+ */
+async function toCorpus(
+  dir: string,
+  entry: CorpusEntry,
+  note: string | undefined,
+  exampleFile: string | undefined,
+): Promise<Pick<WireResult, 'corpusFile' | 'corpusAdded' | 'corpusNote'>> {
+  if (exampleFile !== undefined) return { corpusFile: exampleFile, corpusAdded: false };
+  if (note !== undefined) return { corpusNote: `not added: ${note}` };
+  const { addEntry } = await import('../shrinks/addEntry.ts');
+  try {
+    const a = addEntry(dir, entry);
+    return { corpusFile: a.file, corpusAdded: a.added };
+  } catch (e) {
+    // A corpus that cannot be read or written costs the entry, never the run's verdict.
+    return { corpusNote: `not added: ${(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''}` };
+  }
+}
+
 /** How a report names the request's SUT: `port`, `mutant:<id>` or the module path. */
 const sutLabel = (req: Request): string => (req.mutant !== undefined ? `mutant:${req.mutant}` : (req.sut ?? 'port'));
 
@@ -209,7 +240,12 @@ async function main(): Promise<void> {
   // Failing runs are saved under BBM_TRACE_DIR/<sut>/[seed-<seed>/]<property>.jsonl: one SUT's
   // (or seed's) trace never overwrites another's.
   const traces = process.env['BBM_TRACE_DIR'];
-  const sutDir = req.sut === undefined ? 'port' : basename(req.sut).replace(/\.[cm]?[jt]sx?$/, '');
+  const sutDir =
+    req.mutant !== undefined
+      ? `mutant-${req.mutant}`
+      : req.sut === undefined
+        ? 'port'
+        : basename(req.sut).replace(/\.[cm]?[jt]sx?$/, '');
   const sutName =
     req.mutant !== undefined ? `mutant:${req.mutant}` : req.sut === undefined ? 'port' : `module:${req.sut}`;
   for await (const i of jobIndexes(req, jobs.length)) {
@@ -228,7 +264,8 @@ async function main(): Promise<void> {
       // The corpus values of the property run first (shrinks/examples.ts), unless --no-corpus.
       let saved: readonly SavedExample[] = [];
       try {
-        if (req.noCorpus !== true) saved = (await import('../shrinks/examples.ts')).corpusCases(p.id);
+        if (req.noCorpus !== true)
+          saved = (await import('../shrinks/examples.ts')).corpusCases(p.id, req.corpusDir ?? CORPUS_DIR);
       } catch (e) {
         if (!(e instanceof (await import('../shrinks/store.ts')).CorpusError)) throw e;
         return send({ t: 'bad-plan', message: `verify: ${e.message}` });
@@ -254,12 +291,11 @@ async function main(): Promise<void> {
       });
       const { ok: _ok, runsToFailure: _rtf, counterexample, example, ...rest } = r;
       const exampleFile = example === undefined ? undefined : saved[example]?.file;
-      const report = r.status === 'fail' ? failureReport(p, sut, req.sut ?? 'port', r) : undefined;
+      const report = r.status === 'fail' ? failureReport(p, sut, sutLabel(req), r) : undefined;
       let files = {};
       const dir = process.env['BBM_TRACE_DIR'];
-      if (r.status === 'fail' && counterexample !== undefined && dir !== undefined && dir !== '') {
-        const { saveFailureCase } = await import('../shrinks/failureCase.ts');
-        const c = saveFailureCase(dir, {
+      if (r.status === 'fail' && counterexample !== undefined) {
+        const failure = {
           property: p,
           sutName,
           sut: judged,
@@ -267,10 +303,16 @@ async function main(): Promise<void> {
           path: r.path ?? '',
           counterexample,
           failure: r.failure ?? '',
-        });
+        };
+        const { failureEntry, replayNote, saveFailureCase } = await import('../shrinks/failureCase.ts');
+        const c =
+          dir !== undefined && dir !== ''
+            ? saveFailureCase(dir, failure)
+            : { entry: failureEntry(failure), note: replayNote(failure, failureEntry(failure)) };
         files = {
-          caseFile: c.caseFile,
+          ...('caseFile' in c ? { caseFile: c.caseFile } : {}),
           ...(c.note === undefined ? {} : { failure: `${r.failure ?? ''}\nnote: ${c.note}` }),
+          ...(req.saveCorpus === true ? await toCorpus(req.corpusDir ?? CORPUS_DIR, c.entry, c.note, exampleFile) : {}),
         };
       }
       send({

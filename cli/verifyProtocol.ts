@@ -34,7 +34,11 @@ export interface Request {
   readonly from: number;
   /** Run no corpus value before the generated inputs (`--no-corpus`). */
   readonly noCorpus?: boolean;
-  /** A seeded bug of impl/mutants to run instead of `sut` (`replay --sut mutant:<id>`). */
+  /** The corpus folder (`--corpus`, default shrinks/corpus). */
+  readonly corpusDir?: string;
+  /** Add each new counterexample to the corpus as it is found (`--save-corpus`). */
+  readonly saveCorpus?: boolean;
+  /** A seeded bug of impl/mutants to run instead of `sut` (`--sut mutant:<id>`). */
   readonly mutant?: string;
   /**
    * Replay one saved case instead of generating (`bbm-verify replay`): the encoded input of the
@@ -77,6 +81,13 @@ export interface WireResult {
   /** The failing case saved by value (`bbm-verify replay FILE`) and its trace, when saved. */
   readonly caseFile?: string;
   readonly traceFile?: string;
+  /**
+   * With `--save-corpus`: the corpus entry of the counterexample — added (`corpusAdded`), or an
+   * equal one already there — or why it was not added (`corpusNote`).
+   */
+  readonly corpusFile?: string;
+  readonly corpusAdded?: boolean;
+  readonly corpusNote?: string;
 }
 
 /** A message of the child. `job` indexes the plan's jobs. */

@@ -43,6 +43,8 @@ export interface Row {
   readonly replayCase?: string;
   /** The corpus entry whose value failed, when the failing input was one (no seed and path then). */
   readonly exampleFile?: string;
+  /** With `--save-corpus`: the corpus entry the counterexample was added as, or the equal one there. */
+  readonly corpusFile?: string;
   readonly path?: string;
   readonly counterexample?: unknown;
   /** The failure's report input, replay commands included (for `--html`). */
@@ -195,6 +197,12 @@ export function formatOutcome(
               ]
             : [`      replay: ${bySeed}`]),
           ...(byValue === undefined ? [] : [`    by value: ${byValue}`]),
+          // `--save-corpus`: where the counterexample is in the corpus now.
+          ...(r.corpusFile !== undefined
+            ? [`      corpus: ${r.corpusAdded === true ? 'added' : 'already there:'} ${r.corpusFile}`]
+            : r.corpusNote !== undefined
+              ? [`      corpus: ${r.corpusNote}`]
+              : []),
         ],
         row: {
           ...base,
@@ -206,6 +214,7 @@ export function formatOutcome(
           replay,
           ...(byValue === undefined ? {} : { replayCase: byValue }),
           ...(r.exampleFile === undefined ? {} : { exampleFile: r.exampleFile }),
+          ...(r.corpusFile === undefined ? {} : { corpusFile: r.corpusFile }),
           ...(r.path === undefined ? {} : { path: r.path }),
           counterexample: r.counterexample,
           ...(report === undefined ? {} : { report: report.input }),

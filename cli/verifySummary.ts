@@ -96,7 +96,9 @@ export function jsonSummary(rows: readonly Row[], info: RunInfo): unknown {
         ...(r.path === undefined ? {} : { path: r.path }),
         replay: r.replay ?? '',
         ...(r.replayCase === undefined ? {} : { replayCase: r.replayCase }),
-        ...(r.exampleFile === undefined ? {} : { corpusEntry: r.exampleFile }),
+        ...(r.exampleFile === undefined && r.corpusFile === undefined
+          ? {}
+          : { corpusEntry: r.exampleFile ?? r.corpusFile }),
         replays: r.report?.failure.replays ?? [
           ...(r.replay === undefined ? [] : [{ how: 'by seed and path', command: r.replay }]),
           ...(r.replayCase === undefined || r.replayCase === r.replay

@@ -12,9 +12,20 @@
  * without context — a corpus value tried as an example, a value a reduction made — shrinks by the
  * reductions alone (`canShrinkWithoutContext`), so saved values shrink again.
  *
+ * Last come the simpler neighbours of the input's configuration (properties/arbitraries/config.ts
+ * `configNeighbours`: a smaller granule, one CPU fewer, a lower BBM level, fewer and smaller banks,
+ * default knobs), everything else kept, whichever `oneof` alternative the configuration came from:
+ * fast-check shrinks a configuration only inside its own alternative (and a `chain` regenerates
+ * the operations when it does). A neighbour is tried only when the property's arbitrary admits the
+ * input it makes (`canShrinkWithoutContext`: its configuration is one the generator draws, and
+ * so is the rest), so a shrunk case never leaves the property's preconditions (a split property's
+ * CPUs all keep BBML2-noabort, a `--granule 16K` run stays at 16K).
+ *
  * Layer: shrinks.
  */
 import fc from 'fast-check';
+import type { SutConfig } from '../impl/index.ts';
+import { configNeighbours } from '../properties/arbitraries/config.ts';
 import { decodeValue, encodeValue } from './encoding.ts';
 import { reductions } from './reductions.ts';
 
@@ -27,7 +38,7 @@ class Inner {
 /** See the module comment. */
 class DomainShrinkArbitrary<T> extends fc.Arbitrary<T> {
   /** @param inner - the property's own input arbitrary */
-  constructor(private readonly inner: fc.Arbitrary<T>) {
+  constructor(readonly inner: fc.Arbitrary<T>) {
     super();
   }
 
@@ -48,10 +59,42 @@ class DomainShrinkArbitrary<T> extends fc.Arbitrary<T> {
     function* candidates(): Generator<fc.Value<T>> {
       if (context instanceof Inner)
         for (const s of inner.shrink(v, context.context)) yield new fc.Value(s.value_, new Inner(s.context));
-      for (const r of reductions(encodeValue(v))) yield new fc.Value(decodeValue(r) as T, undefined);
+      const seen = new Set<string>();
+      for (const r of reductions(encodeValue(v))) {
+        seen.add(JSON.stringify(r));
+        yield new fc.Value(decodeValue(r) as T, undefined);
+      }
+      for (const c of withSimplerConfig(v)) {
+        const key = JSON.stringify(encodeValue(c));
+        if (seen.has(key) || !inner.canShrinkWithoutContext(c)) continue;
+        seen.add(key);
+        yield new fc.Value(c as T, undefined);
+      }
     }
     return new fc.Stream(candidates());
   }
+}
+
+/**
+ * The input with each simpler neighbour of its configuration in place of it (the input itself, or
+ * its `config`); a neighbour with one CPU fewer drops its bit of `lateMask` (bit i is cpu i+1).
+ * @param v - a property input
+ * @returns the inputs, not yet checked against the property's arbitrary
+ */
+export function withSimplerConfig(v: unknown): unknown[] {
+  if (typeof v !== 'object' || v === null) return [];
+  const d = v as Record<string, unknown>;
+  const own = 'granule' in d && 'memblock' in d;
+  const cfg = (own ? d : d['config']) as SutConfig | undefined;
+  if (typeof cfg !== 'object' || cfg === null || !('memblock' in cfg)) return [];
+  return configNeighbours(cfg).map(({ config, droppedCpu }) => {
+    if (own) return config;
+    const mask = d['lateMask'];
+    if (droppedCpu === undefined || typeof mask !== 'number') return { ...d, config };
+    const low = mask & ((1 << (droppedCpu - 1)) - 1);
+    const high = (mask >> droppedCpu) << (droppedCpu - 1);
+    return { ...d, config, lateMask: low | high };
+  });
 }
 
 /**
@@ -61,4 +104,13 @@ class DomainShrinkArbitrary<T> extends fc.Arbitrary<T> {
  */
 export function withDomainShrink<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> {
   return new DomainShrinkArbitrary(arb);
+}
+
+/**
+ * The property's own arbitrary inside a domain-shrinking one (for tests of what it admits).
+ * @param arb - an arbitrary, with the domain shrinker or not
+ * @returns the arbitrary it wraps, or itself
+ */
+export function ownArbitrary<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return arb instanceof DomainShrinkArbitrary ? (arb.inner as fc.Arbitrary<T>) : arb;
 }

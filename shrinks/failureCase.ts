@@ -36,40 +36,60 @@ export interface SavedCase {
   readonly caseFile: string;
   /** Set when the saved value, replayed alone, does not fail the same way. */
   readonly note?: string;
+  /** The entry saved. */
+  readonly entry: CorpusEntry;
 }
 
 /**
- * Saves a failure's case.
- * @param dir - the folder (`reports/out/<sut>/…`)
+ * A failure as a corpus entry (`expect: fail`, named after its property).
  * @param f - the failure
- * @returns the file and, when the value does not reproduce the failure by itself, why
+ * @returns the entry
  */
-export function saveFailureCase(dir: string, f: Failure): SavedCase {
-  const input = encodeValue(f.counterexample);
-  const first = f.failure.split('\n')[0] ?? '';
-  const entry: CorpusEntry = {
+export function failureEntry(f: Failure): CorpusEntry {
+  return {
     schema: CORPUS_SCHEMA,
     name: f.property.id,
     property: f.property.id,
     sut: f.sutName,
     expect: 'fail',
-    input,
+    input: encodeValue(f.counterexample),
     found: { seed: f.seed, path: f.path, date: new Date().toISOString().slice(0, 10) },
     specVersion: ARM_ARM_ISSUE,
     kernelVersion: KERNEL_VERSION,
-    summary: first,
+    summary: f.failure.split('\n')[0] ?? '',
   };
+}
+
+/**
+ * Replays a failure's saved value once by itself, from its encoded form — what `bbm-verify
+ * replay` and `corpus check` do later.
+ * @param f - the failure
+ * @param entry - its entry
+ * @returns undefined when it fails the same way, else why not
+ */
+export function replayNote(f: Failure, entry: CorpusEntry): string | undefined {
+  try {
+    const r = runCase(f.property, decodeValue(entry.input), f.sut);
+    if (!r.failed) return 'the saved value holds when replayed by itself: the failure depends on more than the value';
+    if ((r.report.split('\n')[0] ?? '') !== entry.summary)
+      return `the saved value, replayed by itself, fails differently: ${r.report.split('\n')[0] ?? ''}`;
+    return undefined;
+  } catch (e) {
+    return `the saved value, replayed by itself, throws: ${(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''}`;
+  }
+}
+
+/**
+ * Saves a failure's case, then replays it by itself.
+ * @param dir - the folder (`reports/out/<sut>/…`)
+ * @param f - the failure
+ * @returns the file, the entry and, when the value does not reproduce the failure by itself, why
+ */
+export function saveFailureCase(dir: string, f: Failure): SavedCase {
+  const entry = failureEntry(f);
   const caseFile = join(dir, `${f.property.id}.case.json`);
   checkEntry(JSON.parse(entryText(entry)), caseFile);
   writeAtomic(caseFile, entryText(entry));
-  let note: string | undefined;
-  try {
-    const r = runCase(f.property, decodeValue(input), f.sut);
-    if (!r.failed) note = 'the saved value holds when replayed by itself: the failure depends on more than the value';
-    else if ((r.report.split('\n')[0] ?? '') !== first)
-      note = `the saved value, replayed by itself, fails differently: ${r.report.split('\n')[0] ?? ''}`;
-  } catch (e) {
-    note = `the saved value, replayed by itself, throws: ${(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''}`;
-  }
-  return { caseFile, ...(note === undefined ? {} : { note }) };
+  const note = replayNote(f, entry);
+  return { caseFile, entry, ...(note === undefined ? {} : { note }) };
 }

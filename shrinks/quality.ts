@@ -1,6 +1,7 @@
 /**
- * The shrink-quality search: from a saved case, a greedy descent over its one-step reductions
- * (shrinks/reductions.ts), each replayed on the seeded bug, to a case that still fails the same
+ * The shrink-quality search: from a saved case, a greedy descent over the domain shrinker's moves
+ * (the one-step reductions of shrinks/reductions.ts, then the simpler configurations the property
+ * admits, shrinks/domainShrink.ts), each replayed on the seeded bug, to a case that still fails the same
  * way and from which no single operation, CPU or preemption can go (1-minimal). The table of
  * shrinks/README.md is `npx tsx shrinks/qualityTable.ts`.
  *
@@ -9,9 +10,9 @@
 import type { SutFactory } from '../impl/index.ts';
 import type { AnyProperty } from '../properties/registry.ts';
 import { runCase } from './corpusReplay.ts';
-import { decodeValue } from './encoding.ts';
+import { decodeValue, encodeValue } from './encoding.ts';
 import type { CaseSize } from './reductions.ts';
-import { caseSize, reductions } from './reductions.ts';
+import { caseSize } from './reductions.ts';
 
 /** How a case fails, for "fails the same way": the violation code, else the failure's first words. */
 function failureKind(p: AnyProperty, input: unknown, sut: SutFactory): string | undefined {
@@ -53,7 +54,10 @@ export function searchSmaller(p: AnyProperty, input: unknown, sut: SutFactory, b
   for (let improved = true; improved && tries < budget;) {
     improved = false;
     const size = weight(caseSize(p.id, best));
-    for (const r of reductions(best)) {
+    // The domain shrinker's moves on a value without context: the reductions, then the simpler
+    // configurations the property admits (shrinks/domainShrink.ts).
+    const moves = [...p.arb.shrink(decodeValue(best) as never, undefined)].map((v) => encodeValue(v.value));
+    for (const r of moves) {
       if (weight(caseSize(p.id, r)) >= size) continue;
       if (++tries > budget) break;
       if (failureKind(p, r, sut) === kind) {

@@ -11,6 +11,7 @@
 import fc from 'fast-check';
 import type { CpuId, SutConfig, SutFactory } from '../../impl/index.ts';
 import { configArb } from '../arbitraries/config.ts';
+import { admitting, earlyWindowsFit } from '../arbitraries/configSpace.ts';
 import type { Burst } from '../arbitraries/schedule.ts';
 import { expandSchedule, scheduleArb, stopScheduleArb } from '../arbitraries/schedule.ts';
 import { boot } from '../harness/boot.ts';
@@ -193,26 +194,31 @@ const stepsArb = (min: number, max: number): fc.Arbitrary<Step[]> =>
     )
     .map((groups) => groups.flat());
 
-/** The input arbitrary. */
-export const answersInputArb: fc.Arbitrary<AnswersInput> = fc
-  .oneof(
-    { weight: 4, arbitrary: configArb({ maxCpus: 3 }) },
-    // 4K with a 1 GiB bank: PUD blocks to invalidate whole and give back in part (no repaint of
-    // 1 GiB: the secondaries have the capability). Blocks need map_mem() to map them: a boot CPU
-    // with BBML2-noabort, no debug_pagealloc (a page-mapped 1 GiB is 262 144 PTEs to boot).
-    {
-      weight: 1,
-      arbitrary: configArb({
-        maxCpus: 2,
-        large: true,
-        granules: ['4K'],
-        secondariesNoabort: true,
-        bootNoabort: true,
-        debugPagealloc: false,
-      }),
-    },
-  )
-  .chain((config) =>
+/** The configurations of the input. */
+const answersConfigArb: fc.Arbitrary<SutConfig> = fc.oneof(
+  { weight: 4, arbitrary: configArb({ maxCpus: 3 }) },
+  // 4K with a 1 GiB bank: PUD blocks to invalidate whole and give back in part (no repaint of
+  // 1 GiB: the secondaries have the capability). Blocks need map_mem() to map them: a boot CPU
+  // with BBML2-noabort, no debug_pagealloc (a page-mapped 1 GiB is 262 144 PTEs to boot).
+  {
+    weight: 1,
+    arbitrary: configArb({
+      maxCpus: 2,
+      large: true,
+      granules: ['4K'],
+      secondariesNoabort: true,
+      bootNoabort: true,
+      debugPagealloc: false,
+    }),
+  },
+);
+
+/**
+ * The input arbitrary. Which inputs it draws, for the domain shrinker's simpler configurations: a
+ * configuration of {@link answersConfigArb}, and no early-window step under v6.18.
+ */
+export const answersInputArb: fc.Arbitrary<AnswersInput> = admitting(
+  answersConfigArb.chain((config) =>
     fc.record({
       config: fc.constant(config),
       lateMask: fc.nat({ max: 3 }),
@@ -234,7 +240,9 @@ export const answersInputArb: fc.Arbitrary<AnswersInput> = fc
             : ss,
         ),
     }),
-  );
+  ),
+  (v) => earlyWindowsFit(answersConfigArb, v),
+);
 
 /**
  * Runs one experiment, checking every step; throws the first failed check.

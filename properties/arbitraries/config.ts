@@ -1,11 +1,15 @@
 /**
  * Generated, shrinkable SUT configurations: granule, memblock layout (banks with holes, the kernel
  * image inside the first bank), CPUs with their BBM level and noabort, and the kernel knobs.
- * Shrinking heads toward 4K, one bank, one CPU, v7.1, rodata=full, KFENCE off.
+ * Shrinking heads toward 4K, one bank, one CPU, v7.2-rc, rodata=full, KFENCE off; a configuration
+ * without its generation context (a saved one, one from another `oneof` alternative) shrinks by
+ * the neighbours of configSpace.ts ({@link configNeighbours}).
  *
  * Layer: properties/arbitraries.
  */
 import fc from 'fast-check';
+import type { ConfigRecord } from './configSpace.ts';
+import { ConfigArbitrary, GIB_BANK, simplerRecords, unmapConfig } from './configSpace.ts';
 import type {
   BBMLevel,
   CpuSpec,
@@ -56,15 +60,6 @@ const bankArb: fc.Arbitrary<{ gapMiB: number; sizeMiB: number }> = fc.record({
 });
 
 /**
- * The second bank of a `large` configuration: 1 GiB + 64 MiB at 2 GiB (a gap of -1 means "at the
- * next 1 GiB boundary"), clear of the kernel image: at 4K a whole PUD block followed by two
- * contiguous PMD groups (16 × 2 MiB each), at 16K a contiguous PMD group (32 × 32 MiB) followed by
- * PMD blocks, at 64K PMD blocks followed by contiguous PTE groups — every leaf kind of the
- * granule next to one another.
- */
-const GIB_BANK = { gapMiB: -1, sizeMiB: 1024 };
-
-/**
  * Builds a memblock layout from generated banks: the first bank at 1 GiB (plus a page-aligned
  * offset), the kernel image 2 MiB into it, the KFENCE pool (`KFENCE_POOL_SIZE`, page aligned) in
  * RAM: 16 MiB into the first bank, else at the start of the first later bank it fits in, else none
@@ -106,78 +101,116 @@ export function configArb(c: ConfigConstraints = {}): fc.Arbitrary<SutConfig> {
   const granules = narrow<GranuleName>(c.granules ?? ['4K', '16K', '64K'], process.env['BBM_GRANULES']);
   const variants = narrow<Variant>(c.variants ?? ALL_VARIANTS, process.env['BBM_VARIANTS']);
   const large = c.large ?? false;
-  return fc
-    .record({
-      granule: fc.constantFrom<GranuleName>(...granules),
-      variant: fc.constantFrom<Variant>(...variants),
-      banks: large ? bankArb.map((first) => [first, GIB_BANK]) : fc.array(bankArb, { minLength: 1, maxLength: 3 }),
-      firstOffsetPages: large
-        ? fc.constant(0)
-        : fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }) }),
-      secondaries: fc.array(fc.record({ bbm: fc.constantFrom<BBMLevel>(0, 1, 2, 3), noabort: fc.boolean() }), {
-        minLength: Math.max(0, (c.minCpus ?? 1) - 1),
-        maxLength: Math.max(0, (c.maxCpus ?? 4) - 1),
-      }),
-      kfence: fc.constantFrom<KfenceMode>('off', 'early', 'late'),
-      // rodata=full is the default and the case the code exists for; noalias/off (where a split
-      // is a no-op unless KFENCE, realm or debug_pagealloc want page granularity) are drawn too.
-      rodata:
-        c.rodata !== undefined
-          ? fc.constantFrom<RodataMode>(...c.rodata)
-          : fc.oneof(
-              { weight: 5, arbitrary: fc.constant<RodataMode>('full') },
-              { weight: 1, arbitrary: fc.constant<RodataMode>('on') },
-              { weight: 2, arbitrary: fc.constantFrom<RodataMode>('noalias', 'off') },
-            ),
-      // A boot CPU without BBML2-noabort maps the linear map with PTEs from the start.
-      bootNoabort:
-        c.bootNoabort === undefined
-          ? fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })
-          : fc.constant(c.bootNoabort),
-      // Under v7.3, a noabort boot CPU that advertises FEAT_BBML3 (ID_AA64MMFR2_EL1.BBM = 3) with a
-      // MIDR on no allow list: only cpu_supports_bbml3()'s ID-register test sees it
-      // (impl/testing/memory-machine.ts defaultMidr()). Older kernels would page-map the linear map
-      // on it, which a boot CPU without the capability already covers, at the price of a PTE boot.
-      bootBbml3: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-      debug_pagealloc:
-        c.debugPagealloc === undefined
-          ? fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) })
-          : fc.constant(c.debugPagealloc),
-      realm: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-      preempt_rt: c.preemptRt === undefined ? fc.boolean() : fc.constant(c.preemptRt),
-    })
-    .map((r): SutConfig => {
-      const cpus: CpuSpec[] = [
-        r.bootNoabort
-          ? { id: 0, bbm: r.bootBbml3 && r.variant === 'v7.3' ? 3 : 2, noabort: true }
-          : { id: 0, bbm: 2, noabort: false },
-      ];
-      r.secondaries.forEach((s, i) => {
-        // FEAT_BBML3 never raises a TLB conflict abort (arm-bbm-rules.md §3.2): level 3 has noabort.
-        // A property that wants every CPU noabort (secondariesNoabort) gets allow-listed level-2 CPUs.
-        // Drawn under v7.3 only, like the boot CPU's: to an older kernel such a CPU is one without
-        // the capability (a repaint on hardware that needs none), which level-2 CPUs already cover.
-        if (c.secondariesNoabort === undefined && s.bbm === 3 && r.variant === 'v7.3')
-          cpus.push({ id: i + 1, bbm: 3, noabort: true });
-        else {
-          const noabort = c.secondariesNoabort ?? s.noabort;
-          cpus.push({ id: i + 1, bbm: noabort ? 2 : s.bbm === 3 ? 2 : s.bbm, noabort });
-        }
-      });
-      return {
-        granule: r.granule,
-        variant: r.variant,
-        // PREEMPT_RT goes with prealloc only: upstream (v7.1, v6.18) allocates inside stop_machine(),
-        // the known bug that series fixes (recordedTraces.test.ts shows the model flagging it).
-        preempt_rt: r.preempt_rt && r.variant === 'prealloc',
-        rodata: r.rodata,
-        debug_pagealloc: r.debug_pagealloc,
-        kfence: r.kfence,
-        realm: r.realm,
-        memblock: layout(r.banks, r.firstOffsetPages, r.kfence, r.granule),
-        cpus,
-      };
-    });
+  const record: fc.Arbitrary<ConfigRecord> = fc.record({
+    granule: fc.constantFrom<GranuleName>(...granules),
+    variant: fc.constantFrom<Variant>(...variants),
+    banks: large ? bankArb.map((first) => [first, GIB_BANK]) : fc.array(bankArb, { minLength: 1, maxLength: 3 }),
+    firstOffsetPages: large
+      ? fc.constant(0)
+      : fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }) }),
+    secondaries: fc.array(fc.record({ bbm: fc.constantFrom<BBMLevel>(0, 1, 2, 3), noabort: fc.boolean() }), {
+      minLength: Math.max(0, (c.minCpus ?? 1) - 1),
+      maxLength: Math.max(0, (c.maxCpus ?? 4) - 1),
+    }),
+    kfence: fc.constantFrom<KfenceMode>('off', 'early', 'late'),
+    // rodata=full is the default and the case the code exists for; noalias/off (where a split
+    // is a no-op unless KFENCE, realm or debug_pagealloc want page granularity) are drawn too.
+    rodata:
+      c.rodata !== undefined
+        ? fc.constantFrom<RodataMode>(...c.rodata)
+        : fc.oneof(
+            { weight: 5, arbitrary: fc.constant<RodataMode>('full') },
+            { weight: 1, arbitrary: fc.constant<RodataMode>('on') },
+            { weight: 2, arbitrary: fc.constantFrom<RodataMode>('noalias', 'off') },
+          ),
+    // A boot CPU without BBML2-noabort maps the linear map with PTEs from the start.
+    bootNoabort:
+      c.bootNoabort === undefined
+        ? fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })
+        : fc.constant(c.bootNoabort),
+    // Under v7.3, a noabort boot CPU that advertises FEAT_BBML3 (ID_AA64MMFR2_EL1.BBM = 3) with a
+    // MIDR on no allow list: only cpu_supports_bbml3()'s ID-register test sees it
+    // (impl/testing/memory-machine.ts defaultMidr()). Older kernels would page-map the linear map
+    // on it, which a boot CPU without the capability already covers, at the price of a PTE boot.
+    bootBbml3: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    debug_pagealloc:
+      c.debugPagealloc === undefined
+        ? fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) })
+        : fc.constant(c.debugPagealloc),
+    realm: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    preempt_rt: c.preemptRt === undefined ? fc.boolean() : fc.constant(c.preemptRt),
+  });
+  const domain = {
+    granules,
+    variants,
+    large,
+    minCpus: c.minCpus ?? 1,
+    maxCpus: c.maxCpus ?? 4,
+    secondariesNoabort: c.secondariesNoabort,
+    bootNoabort: c.bootNoabort,
+    rodata: c.rodata ?? (['full', 'on', 'noalias', 'off'] as const),
+    debugPagealloc: c.debugPagealloc,
+    preemptRt: c.preemptRt,
+  };
+  const build = (r: ConfigRecord): SutConfig => toConfig(r, c.secondariesNoabort);
+  return new ConfigArbitrary(record.map(build), domain, build);
+}
+
+/**
+ * Lays out a drawn record: the CPUs (boot CPU first) and the memblock layout.
+ * @param r - the record
+ * @param secondariesNoabort - the constraint of the same name
+ * @returns the configuration
+ */
+export function toConfig(r: ConfigRecord, secondariesNoabort?: boolean): SutConfig {
+  const cpus: CpuSpec[] = [
+    r.bootNoabort
+      ? { id: 0, bbm: r.bootBbml3 && r.variant === 'v7.3' ? 3 : 2, noabort: true }
+      : { id: 0, bbm: 2, noabort: false },
+  ];
+  r.secondaries.forEach((s, i) => {
+    // FEAT_BBML3 never raises a TLB conflict abort (arm-bbm-rules.md §3.2): level 3 has noabort.
+    // A property that wants every CPU noabort (secondariesNoabort) gets allow-listed level-2 CPUs.
+    // Drawn under v7.3 only, like the boot CPU's: to an older kernel such a CPU is one without
+    // the capability (a repaint on hardware that needs none), which level-2 CPUs already cover.
+    if (secondariesNoabort === undefined && s.bbm === 3 && r.variant === 'v7.3')
+      cpus.push({ id: i + 1, bbm: 3, noabort: true });
+    else {
+      const noabort = secondariesNoabort ?? s.noabort;
+      cpus.push({ id: i + 1, bbm: noabort ? 2 : s.bbm === 3 ? 2 : s.bbm, noabort });
+    }
+  });
+  return {
+    granule: r.granule,
+    variant: r.variant,
+    // PREEMPT_RT goes with prealloc only: upstream (v7.1, v6.18) allocates inside stop_machine(),
+    // the known bug that series fixes (recordedTraces.test.ts shows the model flagging it).
+    preempt_rt: r.preempt_rt && r.variant === 'prealloc',
+    rodata: r.rodata,
+    debug_pagealloc: r.debug_pagealloc,
+    kfence: r.kfence,
+    realm: r.realm,
+    memblock: layout(r.banks, r.firstOffsetPages, r.kfence, r.granule),
+    cpus,
+  };
+}
+
+/**
+ * The simpler neighbours of any configuration (configSpace.ts `simplerRecords`), laid out; NOMAP
+ * regions are kept as they are. Which of them a property may try is its input arbitrary's
+ * `canShrinkWithoutContext` (shrinks/domainShrink.ts).
+ * @param cfg - the configuration
+ * @returns the neighbours, with the CPU id a neighbour dropped
+ */
+export function configNeighbours(cfg: SutConfig): { config: SutConfig; droppedCpu?: number }[] {
+  const r = unmapConfig(cfg);
+  if (r === undefined) return [];
+  const nomap = cfg.memblock.nomap;
+  return simplerRecords(r).map((n) => {
+    const built = toConfig(n.record);
+    const config = nomap === undefined ? built : { ...built, memblock: { ...built.memblock, nomap } };
+    return n.droppedCpu === undefined ? { config } : { config, droppedCpu: n.droppedCpu };
+  });
 }
 
 /**

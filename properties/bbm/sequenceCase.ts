@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { CpuId, SutConfig, SutFactory } from '../../impl/index.ts';
 import { configArb } from '../arbitraries/config.ts';
+import { admitting, earlyWindowsFit } from '../arbitraries/configSpace.ts';
 import type { Burst } from '../arbitraries/schedule.ts';
 import { describeSchedule, expandSchedule, stopScheduleArb } from '../arbitraries/schedule.ts';
 import { describeConfig } from '../arbitraries/config.ts';
@@ -60,8 +61,15 @@ export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<Seq
   const lateMask = asym
     ? fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 3 }) })
     : fc.nat({ max: 3 });
-  return configArb({ maxCpus: 3, ...boot, ...(secondariesNoabort === undefined ? {} : { secondariesNoabort }) }).chain(
-    (config) =>
+  const configs = configArb({
+    maxCpus: 3,
+    ...boot,
+    ...(secondariesNoabort === undefined ? {} : { secondariesNoabort }),
+  });
+  // Which inputs it draws, for the domain shrinker's simpler configurations (configSpace.ts).
+  const fit = (v: unknown): boolean => earlyWindowsFit(configs, v);
+  return admitting(
+    configs.chain((config) =>
       fc.record({
         config: fc.constant(config),
         lateMask,
@@ -75,6 +83,8 @@ export function sequenceInputArb(secondariesNoabort?: boolean): fc.Arbitrary<Seq
         finalSchedule: stopScheduleArb(),
         steps: commandsArb,
       }),
+    ),
+    fit,
   );
 }
 

@@ -12,6 +12,7 @@ import { NO_LIMITS, forEachLeaf } from '../../model/arch/walk.ts';
 import type { MachineState } from '../../model/step.ts';
 import { describeShape } from '../../model/bbm/change.ts';
 import { configArb, describeConfig } from '../arbitraries/config.ts';
+import { admitting } from '../arbitraries/configSpace.ts';
 import { boot } from '../harness/boot.ts';
 import { JudgedRun } from '../harness/judgedRun.ts';
 import { LINEAR_END, LINEAR_START, leavesIn, vaHex } from '../harness/leaves.ts';
@@ -92,6 +93,9 @@ export interface AtomicInput {
   readonly page: number;
 }
 
+/** The configurations of `split.atomic-callers-lockless` before KFENCE or debug_pagealloc is set. */
+const atomicBase = configArb({ secondariesNoabort: true, maxCpus: 2 });
+
 /**
  * `split.atomic-callers-lockless` (ce2b3a50ad92): `split_kernel_leaf_mapping()` called for a KFENCE
  * pool page (`kfence_protect_page()` from softirq) or with debug_pagealloc (`__kernel_map_pages()`)
@@ -107,11 +111,18 @@ export const atomicCallersLockless: PropertyDef<AtomicInput> = {
     'split_kernel_leaf_mapping() on a KFENCE pool address, or with debug_pagealloc, returns without taking pgtable_split_lock',
   invariants: 'kernel §8 inv. 13; ce2b3a50ad92',
   arb: fc.record({
-    config: configArb({ secondariesNoabort: true, maxCpus: 2 })
-      .chain((c) =>
-        fc.constantFrom<SutConfig>({ ...c, kfence: 'early' }, { ...c, kfence: 'off', debug_pagealloc: true }),
-      )
-      .filter((c) => c.kfence === 'off' || c.memblock.kfence_pool !== undefined),
+    // Which configurations it draws, for the domain shrinker's simpler ones (configSpace.ts): an
+    // early KFENCE pool memblock placed, or KFENCE off with debug_pagealloc.
+    config: admitting(
+      atomicBase
+        .chain((c) =>
+          fc.constantFrom<SutConfig>({ ...c, kfence: 'early' }, { ...c, kfence: 'off', debug_pagealloc: true }),
+        )
+        .filter((c) => c.kfence === 'off' || c.memblock.kfence_pool !== undefined),
+      (v) =>
+        atomicBase.canShrinkWithoutContext(v) &&
+        (v.kfence === 'early' ? v.memblock.kfence_pool !== undefined : v.kfence === 'off' && v.debug_pagealloc),
+    ),
     page: fc.integer({ min: 0, max: 63 }),
   }),
   numRuns: 20,
