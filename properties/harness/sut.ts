@@ -18,6 +18,7 @@ import type { SutFactory } from '../../impl/index.ts';
 import { createSut } from '../../impl/index.ts';
 import { MemoryMachine } from '../../impl/testing/memory-machine.ts';
 import { makeConfig } from '../../impl/testing/setup.ts';
+import { ALL_VARIANTS } from '../arbitraries/config.ts';
 
 /** A SUT module that cannot be used. */
 export class SutLoadError extends Error {
@@ -126,7 +127,11 @@ const KERNEL_OPS = [
  * @throws SutLoadError naming the first thing missing
  */
 function checkContract(path: string, factory: SutFactory): void {
-  const config = makeConfig('4K');
+  // Probed at the run's first narrowed variant (`verify --variant` / BBM_VARIANTS), so that a SUT
+  // implementing only some variants (kernel/cSut.ts on a v6.18 tree) loads for the run it serves.
+  const narrowed = (process.env['BBM_VARIANTS'] ?? '').split(',');
+  const variant = ALL_VARIANTS.find((v) => narrowed.includes(v));
+  const config = makeConfig('4K', variant === undefined ? {} : { variant });
   let ops: unknown;
   try {
     ops = factory(new MemoryMachine({ granule: '4K', cpus: config.cpus }), config);
