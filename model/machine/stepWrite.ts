@@ -46,8 +46,8 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   if (oldLo === lo && oldHi === hi) {
     // A store of the same value still moves the entry's views on (S1, SEMANTICS.md §1): once it is
     // visible, a walker no longer reads the older values that stores still in flight left behind.
-    if (state.storeLog.has(pa) && (page.reachable || state.observers(page) !== 0))
-      recordStore(state, cpu, pa, [oldLo, oldHi], [lo, hi]);
+    if (state.storeLog.has(pa))
+      recordStore(state, cpu, pa, [oldLo, oldHi], [lo, hi], page.reachable || state.observers(page) !== 0);
     // A zero stored over the allocation's zero is a write all the same (W5 tells "never written",
     // T2, from a stored invalid entry, B5: found/026). Only zero entries are never written, and
     // writtenAt is read for live entries only, so no other judgement sees this.
@@ -79,8 +79,8 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   // W3: the running CPUs that may walk this entry (through the tables or a walk-cache entry).
   const obs = state.observers(page);
   // S1: what a walker may still read here. A store into a table nobody can walk yet is seen by
-  // any walker that follows the (later, ordered) link to it, so it needs no record.
-  if (page.reachable || obs !== 0) recordStore(state, cpu, pa, [oldLo, oldHi], [lo, hi]);
+  // any walker that follows the (later, ordered) link to it: it counts once visible (found/031).
+  recordStore(state, cpu, pa, [oldLo, oldHi], [lo, hi], page.reachable || obs !== 0);
   const limits = limitsAbove(page);
   const oldLeaf = oldType === DescriptorType.Leaf ? makeLeaf(geo, page, index, va, limits) : undefined;
   const newLeaf = newType === DescriptorType.Leaf ? leafOf(state, page, index, lo, hi, va) : undefined;

@@ -24,6 +24,12 @@ export interface StoreRecord {
   visibleToOthers: number;
   visibleToSelf: number;
   synchronized: number;
+  /**
+   * Made while no running CPU could walk its page: every later walk reaches it through a link
+   * stored after it (W4 orders it before that link), so the writer's walker reads it once it is
+   * visible to it, ISB or not (SEMANTICS.md `walk`; found/031).
+   */
+  readonly orderedByLink: boolean;
 }
 
 const NEVER = Number.POSITIVE_INFINITY;
@@ -35,6 +41,9 @@ const NEVER = Number.POSITIVE_INFINITY;
  * @param pa - the entry's PA
  * @param old - `[lo, hi]` of the value replaced
  * @param val - `[lo, hi]` of the new value
+ * @param walkable - whether a running CPU may walk the entry now (W3). A store into a page nobody
+ *   can walk needs no record of its own, but it still supersedes the stores in flight before it
+ *   (found/032: a CPU's own later store over another CPU's unseen one).
  */
 export function recordStore(
   state: MachineState,
@@ -42,12 +51,16 @@ export function recordStore(
   pa: number,
   old: readonly [number, number],
   val: readonly [number, number],
+  walkable: boolean,
 ): void {
   let log = state.storeLog.get(pa);
   if (log === undefined) {
+    if (!walkable) return;
     // Nothing that faults can enter a view through a store between two valid values.
     if (!faults(state, old[0], old[1], pa) && !faults(state, val[0], val[1], pa)) return;
-    log = [{ pa, lo: old[0], hi: old[1], writer: -1, visibleToOthers: 0, visibleToSelf: 0, synchronized: 0 }];
+    log = [
+      { pa, lo: old[0], hi: old[1], writer: -1, visibleToOthers: 0, visibleToSelf: 0, synchronized: 0, orderedByLink: false },
+    ];
     state.storeLog.set(pa, log);
   }
   const r: StoreRecord = {
@@ -58,6 +71,7 @@ export function recordStore(
     visibleToOthers: NEVER,
     visibleToSelf: NEVER,
     synchronized: NEVER,
+    orderedByLink: !walkable,
   };
   log.push(r);
   cpu.unseenStores.push(r);
@@ -75,7 +89,8 @@ export function storesVisible(state: MachineState, cpu: CpuState, all: boolean):
   for (const r of cpu.unseenStores) {
     if (r.visibleToSelf === NEVER) {
       r.visibleToSelf = state.now;
-      cpu.unsyncedStores.push(r);
+      if (r.orderedByLink) r.synchronized = state.now;
+      else cpu.unsyncedStores.push(r);
     }
     if (all) r.visibleToOthers = state.now;
     else still.push(r);

@@ -10,7 +10,8 @@ import type { AllocEvent, FreeEvent, OnlineEvent, ParkEvent, StopEvent, UnparkEv
 import { ModelInputError } from '../machine/inputError.ts';
 import { partialRepaint } from './barrierRules.ts';
 import { TTBR1_BASE, entryBytes, levelExists } from './geometry.ts';
-import { current, newPage, synchronizedView } from './memory.ts';
+import { current, history, locate, newPage, synchronizedView } from './memory.ts';
+import type { Store, TablePage } from './memory.ts';
 import { linkTarget } from './pointers.ts';
 import { cpuOf, fillableBy, firstConflict, reachableBy } from './state.ts';
 import type { RefCpu, RefState, RefViolation } from './state.ts';
@@ -181,8 +182,10 @@ export function judgeWalk(st: RefState, ev: WalkEvent, now: number): RefViolatio
     base += BigInt(index) * size;
   }
   if (page === undefined) return undefined;
-  for (const step of path)
-    for (const s of synchronizedView(mem, ev.cpu, step.page, step.index)) {
+  let linkedAfter = Number.NEGATIVE_INFINITY;
+  for (const [k, step] of path.entries()) {
+    const seen = synchronizedView(mem, ev.cpu, step.page, step.index, linkedAfter);
+    for (const s of seen) {
       const d = s.d;
       if (d.type === 'invalid' || (d.type === 'leaf' && !d.af))
         return {
@@ -195,7 +198,35 @@ export function judgeWalk(st: RefState, ev: WalkEvent, now: number): RefViolatio
           detail: `cpu ${ev.cpu} may still read 0x${s.value.toString(16)} there`,
         };
     }
+    const next = path[k + 1]?.page;
+    if (next !== undefined) linkedAfter = earliestLinkTo(st, c, next, step.page.level, seen);
+  }
   return undefined;
+}
+
+/**
+ * The earliest moment at which a walk of `c` that reaches `page` may have read the link to it:
+ * over the stores of the entry above that it may read and that link `page`, and over the walk
+ * entries it holds for `page` (each counted at the earliest store of the value it read).
+ * @param st - the state
+ * @param c - the walking CPU
+ * @param page - the page the walk goes on into
+ * @param above - the level of the entry above
+ * @param seen - the stores of the entry above that `c` may read
+ * @returns that moment (minus infinity when a held walk entry's link is gone from the memory)
+ */
+function earliestLinkTo(st: RefState, c: RefCpu, page: TablePage, above: number, seen: readonly Store[]): number {
+  let t = Number.POSITIVE_INFINITY;
+  for (const s of seen) if (linkTarget(st.mem, above, s) === page) t = Math.min(t, s.time);
+  for (const h of c.held.values()) {
+    const e = h.entry;
+    if (e.kind !== 'walk' || e.page !== page.pa || e.gen !== page.gen) continue;
+    const last = e.path[e.path.length - 1];
+    const at = last === undefined ? undefined : locate(st.mem, last.loc);
+    if (at === undefined) return Number.NEGATIVE_INFINITY;
+    for (const s of history(at.page, at.index)) if (s.value === last?.value && s.time > page.gen) t = Math.min(t, s.time);
+  }
+  return t;
 }
 
 /**

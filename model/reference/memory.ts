@@ -235,15 +235,46 @@ export function view(mem: RefMemory, c: CpuId, page: TablePage, index: number): 
 
 /**
  * SEMANTICS.md §5 `walk` (S1): the view of CPU `c` for its own use, where its own stores count
- * only once synchronized (DSB then ISB).
+ * only once synchronized (DSB then ISB) — or once a DSB of `c` made them visible to its walker
+ * before the link store through which every walk reaches the page was made (`linkedAfter`): the
+ * walk reads that link first and the link was stored after the DSB completed (found/031).
  * @param mem - the memory
  * @param c - the CPU
  * @param page - the page
  * @param index - the entry index
+ * @param linkedAfter - the earliest time of a link store the walk may have followed to `page`
+ *   (minus infinity for the root, or when a walk may reach the page by no link read now)
  * @returns the stores `c` may still read when it relies on the translation
  */
-export function synchronizedView(mem: RefMemory, c: CpuId, page: TablePage, index: number): readonly Store[] {
+export function synchronizedView(
+  mem: RefMemory,
+  c: CpuId,
+  page: TablePage,
+  index: number,
+  linkedAfter = Number.NEGATIVE_INFINITY,
+): readonly Store[] {
   return suffixFrom(history(page, index), (s) =>
-    s.writer === c ? synchronizedForWriter(mem, s) : visibleTo(mem, s, c),
+    s.writer === c
+      ? synchronizedForWriter(mem, s) || barrierBetween(mem, c, s.time, linkedAfter, isDsb)
+      : visibleTo(mem, s, c),
   );
+}
+
+/**
+ * Whether CPU `cpu` executed a barrier that `accept`s strictly between two moments.
+ * @param mem - the memory
+ * @param cpu - the CPU
+ * @param from - the earlier moment
+ * @param to - the later moment
+ * @param accept - which barrier kinds count
+ * @returns true if such a barrier exists
+ */
+function barrierBetween(
+  mem: RefMemory,
+  cpu: CpuId,
+  from: number,
+  to: number,
+  accept: (b: Barrier) => boolean,
+): boolean {
+  return (mem.barriers.get(cpu) ?? []).some((b) => b.time > from && b.time < to && accept(b));
 }

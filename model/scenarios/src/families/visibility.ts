@@ -9,9 +9,9 @@
  * Layer: model/scenarios (generator only).
  */
 import { cpu, Trace } from '../builder.ts';
-import { LM } from '../geometry.ts';
+import { LM, VMALLOC } from '../geometry.ts';
 import { parkSecondary, splitBlock } from '../kernel.ts';
-import { ASYM, L0x2, L2_4K, base4k, pmdPA } from '../layouts.ts';
+import { ASYM, L0x2, L2_4K, L2_64K, PTE_VMAP_64K, base4k, pmdPA, vmap64k } from '../layouts.ts';
 import { family, scenario } from '../registry.ts';
 
 family('visibility');
@@ -127,4 +127,70 @@ scenario(
   'vis-walk-other-cpu-after-dsb-nsh-4k',
   "CPU 1 walks the new page after CPU 0's `dsb nsh` only: a non-shareable DSB does not make the store visible to another CPU's walker (SEMANTICS.md §1), so CPU 1 may still read the invalid entry. `walk-unsynchronized` at CPU 1's walk.",
   () => walkAfterMake('other-nsh'),
+);
+
+/**
+ * One noabort CPU splits the live block at L2[1] (fill, `dsb ishst` or none, table descriptor)
+ * and walks a page of it at once, with no ISB and no barrier after the table descriptor.
+ * @param ordered - the `dsb ishst` between the fill and the table descriptor
+ * @returns the trace
+ */
+function walkNewTableAtOnce(ordered: boolean): Trace {
+  const t = new Trace({ cpus: [cpu(0, 2, true)] });
+  base4k(t, { blocks: 2 });
+  splitBlock(t, 0, { parent: L2_4K, level: 2, va: LM(pmdPA(1)), pa: pmdPA(1), table: 0x80003000n, dsb: ordered });
+  if (!ordered) t.expect('table-linked-before-init');
+  t.walk(0, LM(pmdPA(1)) + 0x5000n);
+  return t;
+}
+
+scenario(
+  'good',
+  'vis-walk-writer-new-table-dsb-no-isb-4k',
+  "One noabort CPU splits a live 2 MiB block (fill the new PTE table, `dsb ishst`, table descriptor) and walks a page of it at once, with no ISB. Its walk may still read the old block (valid) or the new table descriptor; a walk that reads the descriptor reads the PTEs after it, and the DSB completed them before the descriptor was stored, so it cannot read the table's zeroes (SEMANTICS.md `walk`; found/031). Clean.",
+  () => walkNewTableAtOnce(true),
+);
+
+scenario(
+  'bad',
+  'vis-walk-writer-new-table-no-dsb-4k',
+  "As `vis-walk-writer-new-table-dsb-no-isb-4k` without the `dsb ishst` between the fill and the table descriptor: nothing orders the PTE stores before the descriptor, so a walker that follows it may read zeroes. `table-linked-before-init` (T2) at the table descriptor.",
+  () => walkNewTableAtOnce(false),
+);
+
+/**
+ * Two level-0 CPUs, 64K, a vmalloc PTE table. CPU 1 maps page 4 and never issues a DSB. CPU 0
+ * unlinks the PTE table (break, `dsb ishst`, `tlbi vaae1is`, `dsb ish`), maps page 4 itself over
+ * CPU 1's store, `dsb ishst`, links the table again, `dsb ishst`, then (or not) an ISB, and walks
+ * page 4.
+ * @param isb - CPU 0's ISB before its walk
+ * @returns the trace
+ */
+function ownStoreOverUnseen(isb: boolean): Trace {
+  const t = vmap64k(new Trace({ granule: '64K', cpus: L0x2 }));
+  const va = VMALLOC + 4n * 0x10000n;
+  t.map(1, PTE_VMAP_64K, 3, va, 0x48040000n);
+  t.write(0, t.ent(L2_64K, 2, VMALLOC), 0n).dsb(0, 'ishst');
+  t.tlbi(0, 'vaae1is', VMALLOC).dsb(0, 'ish');
+  t.map(0, PTE_VMAP_64K, 3, va, 0x48040000n, { pxn: true });
+  t.dsb(0, 'ishst');
+  t.link(0, L2_64K, 2, VMALLOC, PTE_VMAP_64K).dsb(0, 'ishst');
+  if (isb) t.isb(0);
+  t.walk(0, va);
+  if (!isb) t.expect('walk-unsynchronized');
+  return t;
+}
+
+scenario(
+  'good',
+  'vis-own-store-over-unseen-one-64k',
+  "CPU 1 stores page 4 into a vmalloc PTE table and never issues a DSB. CPU 0 unlinks the table with a full break (DSB, broadcast TLBI, DSB), stores page 4 itself over CPU 1's store, links the table again and synchronizes (`dsb ishst; isb`). CPU 1's store is older than CPU 0's in the entry's coherence order, and a store superseded by one visible to the walker is in no view (SEMANTICS.md §1): CPU 0's walk reads its own page 4 only (found/032). Clean.",
+  () => ownStoreOverUnseen(true),
+);
+
+scenario(
+  'bad',
+  'vis-own-relink-without-isb-64k',
+  "As `vis-own-store-over-unseen-one-64k` without CPU 0's ISB before its walk: its own break of the table descriptor and its relink are visible to its walker but not synchronized for its own use (S1), so a walk started before them may read the broken (invalid) descriptor. `walk-unsynchronized` at the walk.",
+  () => ownStoreOverUnseen(false),
 );
