@@ -59,7 +59,16 @@ export function recordStore(
     // Nothing that faults can enter a view through a store between two valid values.
     if (!faults(state, old[0], old[1], pa) && !faults(state, val[0], val[1], pa)) return;
     log = [
-      { pa, lo: old[0], hi: old[1], writer: -1, visibleToOthers: 0, visibleToSelf: 0, synchronized: 0, orderedByLink: false },
+      {
+        pa,
+        lo: old[0],
+        hi: old[1],
+        writer: -1,
+        visibleToOthers: 0,
+        visibleToSelf: 0,
+        synchronized: 0,
+        orderedByLink: false,
+      },
     ];
     state.storeLog.set(pa, log);
   }

@@ -224,7 +224,8 @@ function earliestLinkTo(st: RefState, c: RefCpu, page: TablePage, above: number,
     const last = e.path[e.path.length - 1];
     const at = last === undefined ? undefined : locate(st.mem, last.loc);
     if (at === undefined) return Number.NEGATIVE_INFINITY;
-    for (const s of history(at.page, at.index)) if (s.value === last?.value && s.time > page.gen) t = Math.min(t, s.time);
+    for (const s of history(at.page, at.index))
+      if (s.value === last?.value && s.time > page.gen) t = Math.min(t, s.time);
   }
   return t;
 }

@@ -154,7 +154,7 @@ scenario(
 scenario(
   'bad',
   'vis-walk-writer-new-table-no-dsb-4k',
-  "As `vis-walk-writer-new-table-dsb-no-isb-4k` without the `dsb ishst` between the fill and the table descriptor: nothing orders the PTE stores before the descriptor, so a walker that follows it may read zeroes. `table-linked-before-init` (T2) at the table descriptor.",
+  'As `vis-walk-writer-new-table-dsb-no-isb-4k` without the `dsb ishst` between the fill and the table descriptor: nothing orders the PTE stores before the descriptor, so a walker that follows it may read zeroes. `table-linked-before-init` (T2) at the table descriptor.',
   () => walkNewTableAtOnce(false),
 );
 
