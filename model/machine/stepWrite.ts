@@ -119,13 +119,16 @@ export function stepWrite(state: MachineState, ev: WriteEvent): Violation | unde
   }
 
   // The old value goes stale for every CPU that may hold it, and for any CPU that may still see it
-  // (the store is not visible to other walkers before its writer's DSB, SEMANTICS.md §1).
+  // (the store is not visible to other walkers before its writer's DSB, SEMANTICS.md §1): one that
+  // can walk the entry from the root, or through a walk-cache entry it holds — a parked CPU too,
+  // which may fill the old value once it resumes (found/033).
+  const seen = page.reachable || state.walkHoldersOf(page) !== 0;
   if (oldLeaf !== undefined && oldLeaf.af === 1) {
     const holders = state.holdersOfLive(page, index, oldLeaf.spanVa, oldLeaf.span, true);
-    if (holders !== 0 || page.reachable) retireLeaf(state, oldLeaf, holders, cpu.slot);
+    if (holders !== 0 || seen) retireLeaf(state, oldLeaf, holders, cpu.slot);
   }
   if (linkedChild !== undefined) {
-    unlinkSubtree(state, linkedChild, state.holdersOfLive(page, index, va, span, false), cpu.slot, page.reachable);
+    unlinkSubtree(state, linkedChild, state.holdersOfLive(page, index, va, span, false), cpu.slot, seen);
   }
   store(state, page, index, lo, hi);
   if (target !== undefined) linkSubtree(state, target, page, index);

@@ -11,7 +11,7 @@
 import { cpu, Trace } from '../builder.ts';
 import { LM, VMALLOC } from '../geometry.ts';
 import { parkSecondary, splitBlock } from '../kernel.ts';
-import { ASYM, L0x2, L2_4K, L2_64K, PTE_VMAP_64K, base4k, pmdPA, vmap64k } from '../layouts.ts';
+import { ASYM, L0x2, L1_4K, L2_4K, L2_64K, PA0, PTE_VMAP_64K, ROOT, base4k, pmdPA, vmap64k } from '../layouts.ts';
 import { family, scenario } from '../registry.ts';
 
 family('visibility');
@@ -193,4 +193,43 @@ scenario(
   'vis-own-relink-without-isb-64k',
   "As `vis-own-store-over-unseen-one-64k` without CPU 0's ISB before its walk: its own break of the table descriptor and its relink are visible to its walker but not synchronized for its own use (S1), so a walk started before them may read the broken (invalid) descriptor. `walk-unsynchronized` at the walk.",
   () => ownStoreOverUnseen(false),
+);
+
+/**
+ * Two level-0 CPUs, 4K. CPU 0 links a level-1 table under the root and unlinks it again with no
+ * DSB between (CPU 1, running, may cache the link in its walk cache), links a level-2 table into
+ * the detached level-1 table, and CPU 1 parks (no flush). CPU 0's `dsb ish` orders the unlink
+ * and a local `tlbi vmalle1` empties its own TLB (nobody running can walk there now); then it stores block A at L2[1] and over it block B (another OA), with or without a final
+ * `dsb ish`.
+ * @param ordered - CPU 0's `dsb ish` after the two stores
+ * @returns the trace
+ */
+function parkedThroughWalkCache(ordered: boolean): Trace {
+  const t = new Trace({ cpus: L0x2 });
+  t.alloc(L1_4K, 1);
+  t.link(0, ROOT, 0, LM(PA0), L1_4K);
+  t.write(0, t.ent(ROOT, 0, LM(PA0)), 0n);
+  t.alloc(L2_4K, 2);
+  t.link(0, L1_4K, 1, LM(PA0), L2_4K);
+  t.park(1);
+  t.dsb(0, 'ish').tlbi(0, 'vmalle1').dsb(0, 'nsh');
+  t.map(0, L2_4K, 2, LM(pmdPA(1)), pmdPA(1));
+  t.map(0, L2_4K, 2, LM(pmdPA(1)), pmdPA(7));
+  if (ordered) t.dsb(0, 'ish');
+  else t.expectAtEnd('tlb-conflict');
+  return t;
+}
+
+scenario(
+  'bad',
+  'vis-parked-walk-cache-detached-table-4k',
+  "CPU 1 parks holding a walk-cache entry for a level-1 table that CPU 0 linked and unlinked while it ran; CPU 0 flushes only its own TLB. Below that detached table CPU 0 stores a 2 MiB block and then, over it, a block with another OA, with no DSB after them. Both values are in CPU 1's view of the entry, and its walk cache still leads there: if it resumed it could fill both, two OAs at one VA. `tlb-conflict` at the end of the trace (SEMANTICS.md §5; found/033).",
+  () => parkedThroughWalkCache(false),
+);
+
+scenario(
+  'good',
+  'vis-parked-walk-cache-detached-table-dsb-4k',
+  "`vis-parked-walk-cache-detached-table-4k` with CPU 0's `dsb ish` after the two stores: the second block is visible to every walker and supersedes the first in every view, so CPU 1 resuming through its walk cache can fill one OA only. Clean.",
+  () => parkedThroughWalkCache(true),
 );
