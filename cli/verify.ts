@@ -180,7 +180,9 @@ export async function runVerify(
     stdout.push(line);
     progress.print(line, print);
   };
-  const { req, ctx } = flags;
+  const { req } = flags;
+  // The plug-in's replayEnv joins the replay context once a child has loaded it.
+  let ctx: ReplayContext = flags.ctx;
   const paint = wantsColour(process.stdout) ? ansi : plain;
   const seeds = req.seeds;
   const n = describeNarrowingShort(req.narrowing);
@@ -202,6 +204,9 @@ export async function runVerify(
     },
     env,
     {
+      loaded: (env) => {
+        ctx = { ...flags.ctx, env };
+      },
       plan: (js) => {
         jobs = js;
         const label = (j: Job | undefined): string => (j === undefined ? '' : `${j.property} (seed ${j.seed})`);

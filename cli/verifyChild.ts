@@ -21,7 +21,7 @@ import { PROPERTIES } from '../properties/catalogue.ts';
 import type { AnyProperty } from '../properties/registry.ts';
 import type { SavedExample } from '../shrinks/examples.ts';
 import { decodeValue, encodeValue } from '../shrinks/encoding.ts';
-import { loadSut, SutLoadError } from '../properties/harness/sut.ts';
+import { loadSut, replayEnvOf, SutLoadError } from '../properties/harness/sut.ts';
 import { callText, wrapOps } from '../properties/harness/wrapOps.ts';
 import type { PropertyResult } from '../properties/verify.ts';
 import { verifyProperty } from '../properties/verify.ts';
@@ -219,9 +219,11 @@ async function main(): Promise<void> {
   send({ t: 'plan', jobs });
   send({ t: 'loading' });
   let sut: SutFactory = createSut;
+  let replayEnv: Record<string, string> | undefined;
   if (req.sut !== undefined) {
     try {
       sut = await loadSut(req.sut);
+      replayEnv = await replayEnvOf(req.sut);
     } catch (e) {
       if (!(e instanceof SutLoadError)) throw e;
       return send({ t: 'load-error', message: e.message });
@@ -234,7 +236,7 @@ async function main(): Promise<void> {
       return send({ t: 'load-error', message: `no seeded bug ${JSON.stringify(req.mutant)} (impl/mutants/README.md)` });
     sut = m.createSut;
   }
-  send({ t: 'loaded' });
+  send({ t: 'loaded', ...(replayEnv === undefined || Object.keys(replayEnv).length === 0 ? {} : { env: replayEnv }) });
   let current = 0;
   const judged = announced(sut, () => current);
   // Failing runs are saved under BBM_TRACE_DIR/<sut>/[seed-<seed>/]<property>.jsonl: one SUT's

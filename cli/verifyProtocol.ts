@@ -95,7 +95,11 @@ export type ChildMessage =
   | { readonly t: 'plan'; readonly jobs: readonly Job[] }
   | { readonly t: 'bad-plan'; readonly message: string }
   | { readonly t: 'loading' }
-  | { readonly t: 'loaded' }
+  | {
+      readonly t: 'loaded';
+      /** The plug-in's `replayEnv` variables set in the child's environment, with their values. */
+      readonly env?: Readonly<Record<string, string>>;
+    }
   | { readonly t: 'load-error'; readonly message: string }
   | { readonly t: 'start'; readonly job: number }
   | {

@@ -24,7 +24,16 @@ export interface ReplayContext {
   readonly runTimeout?: string;
   /** `--time` as given, when it was. */
   readonly time?: string;
+  /**
+   * The plug-in's `replayEnv` variables and their values in this run (impl/CONTRACT.md §1): what
+   * it checks (a kernel tree, its patches), which the replay commands must set again.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
+
+/** `NAME=value` words for the replay environment, in the plug-in's order. */
+const envWords = (ctx: ReplayContext): string[] =>
+  Object.entries(ctx.env ?? {}).map(([k, v]) => `${k}=${shellWord(v)}`);
 
 /** One row of the run, for the summary, JSON and JUnit. */
 export interface Row {
@@ -73,7 +82,7 @@ export function replayCommand(job: Job, path: string | undefined, ctx: ReplayCon
   if (ctx.sut !== undefined) words.push('--sut', ctx.sut);
   if (ctx.runTimeout !== undefined) words.push('--run-timeout', ctx.runTimeout);
   if (withTime && ctx.time !== undefined) words.push('--time', ctx.time);
-  return words.map(shellWord).join(' ');
+  return [...envWords(ctx), ...words.map(shellWord)].join(' ');
 }
 
 /**
@@ -87,7 +96,7 @@ export function replayCaseCommand(caseFile: string, ctx: ReplayContext, withSut 
   const words = ['npx', 'bbm-verify', 'replay', caseFile];
   if (withSut && ctx.sut !== undefined) words.push('--sut', ctx.sut);
   if (ctx.runTimeout !== undefined) words.push('--run-timeout', ctx.runTimeout);
-  return words.map(shellWord).join(' ');
+  return [...(withSut ? envWords(ctx) : []), ...words.map(shellWord)].join(' ');
 }
 
 const head = (status: string, id: string, runs: string, ms: number): string =>

@@ -99,6 +99,8 @@ interface ChildRun {
 export interface Listener {
   /** The jobs, once the first child has expanded the request. */
   readonly plan: (jobs: readonly Job[]) => void;
+  /** A child loaded the SUT; `env`: its `replayEnv` variables and their values (impl/CONTRACT.md §1). */
+  readonly loaded?: (env: Readonly<Record<string, string>>) => void;
   /** A job ended (in order); `ms`: its wall time as the runner saw it (from its start). */
   readonly outcome: (job: number, outcome: Outcome, ms?: number) => void;
   /** A line the SUT wrote to stdout or stderr. */
@@ -288,6 +290,7 @@ function runChild(
         arm(runLimit);
         break;
       case 'loaded':
+        if (m.env !== undefined) on.loaded?.(m.env);
         phase = 'between';
         arm(limits.runTimeoutMs);
         pooled?.loaded();

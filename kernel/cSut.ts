@@ -343,6 +343,12 @@ export function treeFromEnv(env: NodeJS.ProcessEnv = process.env): string {
 
 let envTree: string | undefined;
 
+/**
+ * What this plug-in checks is chosen by the environment (the tree and its patches): verify's replay
+ * commands set these again (impl/CONTRACT.md §1), so that a replay runs the same C.
+ */
+export const replayEnv: readonly string[] = ['BBM_KERNEL_TREE', 'BBM_KERNEL_PATCH'];
+
 /** The tree of {@link treeFromEnv} as a plug-in: `--sut kernel/cSut.ts`. */
 export const createSut: SutFactory = (hw, config) => createKernelSut((envTree ??= treeFromEnv()))(hw, config);
 export default createSut;

@@ -99,6 +99,27 @@ export async function loadSut(path: string): Promise<SutFactory> {
   return factory as SutFactory;
 }
 
+/**
+ * The plug-in's `replayEnv` (impl/CONTRACT.md §1): the environment variables that choose what it
+ * checks, with their values in this process (unset ones left out), for the replay commands.
+ * @param path - the module, already loaded by `loadSut`
+ * @returns the variables and values, in the module's order
+ * @throws SutLoadError when `replayEnv` is not an array of variable names
+ */
+export async function replayEnvOf(path: string, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
+  const mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+  const names = mod['replayEnv'];
+  if (names === undefined) return {};
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)))
+    throw new SutLoadError(`SUT module ${path} exports a replayEnv that is not an array of environment variable names`);
+  const out: Record<string, string> = {};
+  for (const n of names as string[]) {
+    const v = env[n];
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
+
 /** Every operation a `KernelOps` must provide (impl/contract.ts). */
 const KERNEL_OPS = [
   'boot',
