@@ -269,6 +269,8 @@ export function* change_memory_common(
       let idx = Number((start - area.addr) >> k.g.PAGE_SHIFT);
       for (let n = numpages; n; idx++, n--) {
         const page = area.pages[idx];
+        // DEVIATION: the kernel reads past area->pages[] here — the range check admits the guard
+        // page (area->size counts it); the port stops with a BUG (pageattrGuardPage.witness.test.ts).
         if (page === undefined) return k.hw.bug('change_memory_common: area->pages[idx] out of range');
         const ret = yield* k.fn.__change_memory_common(k, __phys_to_virt(k, page), k.g.PAGE_SIZE, set_mask, clear_mask);
         if (ret) return ret;

@@ -49,6 +49,7 @@ export const ROOTS: Readonly<Record<TreeFile, readonly string[]>> = {
     '__change_memory_common',
     'set_direct_map_invalid_noflush',
     'set_direct_map_default_noflush',
+    'change_memory_common',
   ],
   'mm/pagewalk.c': ['walk_kernel_page_table_range_lockless'],
 };
@@ -71,6 +72,7 @@ int bbm_glue_arch_kfence_init_pool(u64 a, u64 b, u64 c, u64 d) { return arch_kfe
 int bbm_glue___change_memory_common(u64 a, u64 b, u64 c, u64 d) { return __change_memory_common(a, b, __pgprot(c), __pgprot(d)); }
 int bbm_glue_set_direct_map_invalid_noflush(u64 a, u64 b, u64 c, u64 d) { return set_direct_map_invalid_noflush((struct page *)a); }
 int bbm_glue_set_direct_map_default_noflush(u64 a, u64 b, u64 c, u64 d) { return set_direct_map_default_noflush((struct page *)a); }
+int bbm_glue_change_memory_common(u64 a, u64 b, u64 c, u64 d) { return change_memory_common(a, (int)b, __pgprot(c), __pgprot(d)); }
 `,
   'mm/pagewalk.c': '',
 };

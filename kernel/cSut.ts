@@ -1,14 +1,16 @@
 /**
  * The kernel's own C as a SUT: `split_kernel_leaf_mapping()`, the stop_machine() callback of
  * the repaint, `linear_map_split_to_ptes()`, `arch_kfence_init_pool()` and pageattr.c's
- * `__change_memory_common()` and `set_direct_map_{invalid,default}_noflush()`, with everything
+ * `change_memory_common()` (vmalloc areas and their linear alias; the areas themselves are the
+ * port's, asked for by the shim's find_vm_area()), `__change_memory_common()` and
+ * `set_direct_map_{invalid,default}_noflush()`, with everything
  * they call (the split helpers, range_split_to_ptes() and its walk callbacks, the pageattr walk
  * callbacks, mm/pagewalk.c's walker) run as compiled C from a tree — the project's fixture by
  * default, `BBM_KERNEL_TREE` otherwise — in place of the bundled port's functions of the same
  * names (the port's function table, impl/CONTRACT.md §5): the rest of the kernel (boot's
- * map_mem(), cpufeature, change_memory_common() and the set_memory_*() wrappers, stop_machine()
- * itself, the ID-map assembly of proc.S) is the port, whose change_memory_common() then calls the
- * C and whose setup_system_features() runs the C callback on every CPU. Every C primitive is performed
+ * map_mem(), cpufeature, vmalloc and the one-line set_memory_*() wrappers, stop_machine()
+ * itself, the ID-map assembly of proc.S) is the port, whose set_memory_*() then call the C and
+ * whose setup_system_features() runs the C callback on every CPU. Every C primitive is performed
  * through `hw`, so every store is a scheduling point and a trace event judged by the model;
  * several CPUs run their own C coroutines, interleaved at every primitive.
  *
@@ -30,12 +32,23 @@ import {
   system_capabilities_finalized,
   system_supports_bbml2_noabort,
 } from '../impl/cpufeature.ts';
+import { find_vm_area } from '../impl/pageattr.ts';
 import { cpu_install_idmap, cpu_uninstall_idmap, wait_linear_map_split_to_ptes } from '../impl/proc.ts';
 import { createPortSut } from '../impl/sut.ts';
 import { buildKernelAddon, FIXTURE_TREE, loadKernelAddon, treeSpelling } from './build.ts';
 import { applyPatches } from './patches.ts';
 import type { Handle, KernelAddon } from './harness/protocol.ts';
-import { CONTEXTS, DSB_DOMAINS, GFPS, INVALID_PHYS_ADDR, Op, Query, Req, TLBI_KINDS } from './harness/protocol.ts';
+import {
+  CONTEXTS,
+  DSB_DOMAINS,
+  GFPS,
+  INVALID_PHYS_ADDR,
+  Op,
+  Query,
+  Req,
+  TLBI_KINDS,
+  VmField,
+} from './harness/protocol.ts';
 import type { Spelling } from './spelling.ts';
 import { V6_18_SPELLING, V7_SPELLING } from './spelling.ts';
 
@@ -105,6 +118,8 @@ export interface KernelHost {
   flag: bigint;
   /** cpu_install_idmap(), cpu_uninstall_idmap(), wait_linear_map_split_to_ptes() of the port. */
   idmap(which: 'install' | 'uninstall' | 'wait'): KGen<void>;
+  /** A field (`VmField`) of the port's vmalloc area holding `va`, or `INVALID_PHYS_ADDR` for none. */
+  vmArea(va: bigint, field: number): bigint;
 }
 
 /**
@@ -185,6 +200,9 @@ export function* runKernelOp(
         case Req.QUERY:
           answer = host.query(Number(x));
           break;
+        case Req.VM_AREA:
+          answer = host.vmArea(x, Number(y));
+          break;
         case Req.TLBI: {
           const kind = pick(TLBI_KINDS, x, 'TLBI');
           if (kind.startsWith('vmalle1')) yield* hw.tlbi(kind);
@@ -256,7 +274,35 @@ function hostOf(k: Kern, config: SutConfig): KernelHost {
         : which === 'uninstall'
           ? cpu_uninstall_idmap(k)
           : wait_linear_map_split_to_ptes(k),
+    vmArea: (va, field) => vmAreaField(k, va, field),
   };
+}
+
+/**
+ * What the C's find_vm_area() asks of the port's areas (kernel/shim/bbm_kernel.h): a page as its
+ * linear-map VA, the shim's `struct page *`.
+ * @param k - the port's kernel context
+ * @param va - a VA
+ * @param field - a `VmField` (PAGE + i for the i-th page)
+ * @returns the field, or INVALID_PHYS_ADDR when no area holds `va`
+ * @throws Error for a page index past the area's pages (a harness bug, not a finding)
+ */
+function vmAreaField(k: Kern, va: bigint, field: number): bigint {
+  const area = find_vm_area(k, va);
+  if (area === undefined) return INVALID_PHYS_ADDR;
+  switch (field) {
+    case VmField.ADDR:
+      return area.addr;
+    case VmField.SIZE:
+      return area.size;
+    case VmField.FLAGS:
+      return BigInt(area.flags);
+    case VmField.NR_PAGES:
+      return BigInt(area.pages.length);
+  }
+  const page = area.pages[field - VmField.PAGE];
+  if (page === undefined) throw new Error(`kernel C harness: find_vm_area() asked for page ${field - VmField.PAGE}`);
+  return __phys_to_virt(k, page);
 }
 
 /**
@@ -320,6 +366,16 @@ export function createKernelSut(tree: string, label = 'kernel-c'): SutFactory {
         hostOf(k, config),
         Op.set_direct_map_default_noflush,
         [__phys_to_virt(k, page)],
+        'process',
+      );
+    fns.change_memory_common = (k, addr, numpages, set, clear) =>
+      runKernelOp(
+        addon,
+        instance,
+        hw,
+        hostOf(k, config),
+        Op.change_memory_common,
+        [addr, BigInt(numpages), set, clear],
         'process',
       );
     if (config.variant !== 'prealloc')

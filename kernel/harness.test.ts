@@ -110,7 +110,9 @@ describe('kernel C harness: the C misbehaves', () => {
     expect(r.stdout).toMatch(/FAIL +split\.boundaries-exact/);
     expect(r.stdout).toMatch(/timeout: the SUT did not return within 5 s \(--run-timeout\), in run \d+/);
     expect(r.stdout).toMatch(/during split_kernel_leaf_mapping\(0x[0-9a-f]+, 0x[0-9a-f]+\)/);
-    expect(r.stdout).toMatch(/replay: npx bbm-verify verify --only split\.boundaries-exact --seed \d+ --path \S+/);
+    expect(r.stdout).toMatch(
+      /replay: BBM_KERNEL_TREE=\S+ npx bbm-verify verify --only split\.boundaries-exact --seed \d+ --path \S+/,
+    );
   }, 300_000);
 
   it('a plain dereference of a table pointer faults; verify reports the crash as a finding', () => {

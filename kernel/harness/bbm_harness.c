@@ -44,6 +44,7 @@ enum bbm_op {
 	BBM_OP___CHANGE_MEMORY_COMMON = 3,
 	BBM_OP_SET_DIRECT_MAP_INVALID_NOFLUSH = 4,
 	BBM_OP_SET_DIRECT_MAP_DEFAULT_NOFLUSH = 5,
+	BBM_OP_CHANGE_MEMORY_COMMON = 6,
 };
 /* The generated glue (kernel/build.ts): one entry per operation, four arguments each. */
 int bbm_glue_split_kernel_leaf_mapping(u64 a, u64 b, u64 c, u64 d);
@@ -52,6 +53,7 @@ int bbm_glue_arch_kfence_init_pool(u64 a, u64 b, u64 c, u64 d);
 int bbm_glue___change_memory_common(u64 a, u64 b, u64 c, u64 d);
 int bbm_glue_set_direct_map_invalid_noflush(u64 a, u64 b, u64 c, u64 d);
 int bbm_glue_set_direct_map_default_noflush(u64 a, u64 b, u64 c, u64 d);
+int bbm_glue_change_memory_common(u64 a, u64 b, u64 c, u64 d);
 
 /* Storage the shim names (bbm_pgtable.h): never read or written as memory, only compared. */
 u64 idmap_kpti_bbml2_flag;
@@ -75,6 +77,9 @@ struct bbm_task {
 	char text[256];
 	u64 answer;
 	bool finished;
+	/* The task's copy of its last find_vm_area() answer. */
+	struct vm_struct area;
+	unsigned int area_cap;
 };
 
 struct mm_struct init_mm;
@@ -125,6 +130,32 @@ void bbm_bug(const char *function, const char *text)
 	bbm_request_noreturn(BBM_REQ_BUG, t->text);
 }
 
+struct vm_struct *find_vm_area(const void *addr)
+{
+	struct bbm_task *t = running;
+	u64 start = bbm_request(BBM_REQ_VM_AREA, (u64)addr, BBM_VM_ADDR, 0, 0);
+	unsigned int i, n;
+
+	if (start == ~0ull)
+		return NULL;
+	n = (unsigned int)bbm_request(BBM_REQ_VM_AREA, (u64)addr, BBM_VM_NR_PAGES, 0, 0);
+	if (n > t->area_cap) {
+		struct page **pages = realloc(t->area.pages, n * sizeof(*pages));
+
+		if (!pages)
+			bbm_bug("find_vm_area", "out of host memory for the area's pages");
+		t->area.pages = pages;
+		t->area_cap = n;
+	}
+	t->area.addr = (void *)start;
+	t->area.size = bbm_request(BBM_REQ_VM_AREA, (u64)addr, BBM_VM_SIZE, 0, 0);
+	t->area.flags = bbm_request(BBM_REQ_VM_AREA, (u64)addr, BBM_VM_FLAGS, 0, 0);
+	t->area.nr_pages = n;
+	for (i = 0; i < n; i++)
+		t->area.pages[i] = (struct page *)bbm_request(BBM_REQ_VM_AREA, (u64)addr, BBM_VM_PAGE + i, 0, 0);
+	return &t->area;
+}
+
 static void bbm_task_main(void)
 {
 	struct bbm_task *t = running;
@@ -149,6 +180,9 @@ static void bbm_task_main(void)
 		break;
 	case BBM_OP_SET_DIRECT_MAP_DEFAULT_NOFLUSH:
 		ret = bbm_glue_set_direct_map_default_noflush(BBM_ARGS);
+		break;
+	case BBM_OP_CHANGE_MEMORY_COMMON:
+		ret = bbm_glue_change_memory_common(BBM_ARGS);
 		break;
 #undef BBM_ARGS
 	default:
@@ -211,6 +245,7 @@ static void free_task(napi_env env, void *data, void *hint)
 	(void)env;
 	(void)hint;
 	free_task_stack(data);
+	free(((struct bbm_task *)data)->area.pages);
 	free(data);
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONTEXTS, DSB_DOMAINS, GFPS, Op, Query, Req, TLBI_KINDS } from './protocol.ts';
+import { CONTEXTS, DSB_DOMAINS, GFPS, Op, Query, Req, TLBI_KINDS, VmField } from './protocol.ts';
 
 const read = (rel: string): string => readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8');
 const header = read('../shim/bbm_primitives.h');
@@ -20,6 +20,7 @@ function cEnum(text: string, prefix: string): Record<string, number> {
 describe('harness protocol: C ≡ TypeScript', () => {
   it('requests', () => expect(cEnum(header, 'BBM_REQ_')).toEqual(Req));
   it('queries', () => expect(cEnum(header, 'BBM_Q_')).toEqual(Query));
+  it('vmalloc area fields', () => expect(cEnum(header, 'BBM_VM_')).toEqual(VmField));
   it('operations', () =>
     expect(cEnum(harness, 'BBM_OP_')).toEqual(
       Object.fromEntries(Object.entries(Op).map(([k, v]) => [k.toUpperCase(), v])),

@@ -36,6 +36,16 @@ export const Req = {
   IDMAP_INSTALL: 23,
   IDMAP_UNINSTALL: 24,
   IDMAP_WAIT: 25,
+  VM_AREA: 26,
+} as const;
+
+/** `enum bbm_vm_field`: what a VM_AREA request asks of the area (PAGE + i: its i-th page). */
+export const VmField = {
+  ADDR: 0,
+  SIZE: 1,
+  FLAGS: 2,
+  NR_PAGES: 3,
+  PAGE: 4,
 } as const;
 
 /** `enum bbm_tlbi`, in order. */
@@ -86,6 +96,7 @@ export const Op = {
   __change_memory_common: 3,
   set_direct_map_invalid_noflush: 4,
   set_direct_map_default_noflush: 5,
+  change_memory_common: 6,
 } as const;
 
 /** The C side's `INVALID_PHYS_ADDR`. */

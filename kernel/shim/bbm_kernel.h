@@ -67,6 +67,25 @@ struct page;
 #define ptdesc_page(pt) ((struct page *)(pt))
 /* DEVIATION: a `struct page *` is its page's linear-map VA too (set_direct_map_*_noflush()). */
 #define page_address(page) ((void *)(page))
+/*
+ * STUBBED vmalloc areas (linux/vmalloc.h): the areas are the rest of the SUT's (the port's
+ * vm_areas); find_vm_area() asks the harness for the one holding a VA and fills a copy owned by
+ * the calling task, valid until its next find_vm_area(). DEVIATION: vm_unmap_aliases() does
+ * nothing (no lazily freed vmap areas are modelled, as in the port).
+ */
+#define VM_ALLOC 0x00000002
+#define VM_ALLOW_HUGE_VMAP 0x00000400
+struct vm_struct {
+	void *addr;
+	unsigned long size;
+	unsigned long flags;
+	struct page **pages;
+	unsigned int nr_pages;
+};
+struct vm_struct *find_vm_area(const void *addr);
+static inline void vm_unmap_aliases(void) {}
+#define kasan_reset_tag(addr) (addr)
+
 /* asm/mmu.h: what pageattr.c calls in mmu.c (another translation unit, as in the kernel). */
 int split_kernel_leaf_mapping(unsigned long start, unsigned long end);
 #define page_to_phys(page) __pa(page)

@@ -40,6 +40,13 @@ enum bbm_request {
 	BBM_REQ_IDMAP_INSTALL = 23,   /* cpu_install_idmap() */
 	BBM_REQ_IDMAP_UNINSTALL = 24, /* cpu_uninstall_idmap() */
 	BBM_REQ_IDMAP_WAIT = 25,      /* wait_linear_map_split_to_ptes() on the ID map (proc.S) */
+	BBM_REQ_VM_AREA = 26, /* a: VA, b: enum bbm_vm_field (+ i for a page) → its value; ~0: no area */
+};
+
+/* What BBM_REQ_VM_AREA answers of the vmalloc area holding a VA (the port's find_vm_area()). */
+enum bbm_vm_field {
+	BBM_VM_ADDR = 0, BBM_VM_SIZE = 1, BBM_VM_FLAGS = 2, BBM_VM_NR_PAGES = 3,
+	BBM_VM_PAGE = 4, /* + i: pages[i], as its linear-map VA (the shim's struct page *) */
 };
 
 /* The TLBI operations of the trace format, in impl/contract.ts order. */

@@ -84,6 +84,7 @@ typedef unsigned int gfp_t;
 #define PAGE_SHIFT CONFIG_ARM64_PAGE_SHIFT
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
+#define PAGE_ALIGNED(addr) ((((unsigned long)(addr)) & ~PAGE_MASK) == 0)
 #define ARM64_HW_PGTABLE_LEVEL_SHIFT(n) ((PAGE_SHIFT - 3) * (4 - (n)) + 3)
 #define PTRS_PER_PTE (1 << (PAGE_SHIFT - 3))
 #define PMD_SHIFT ARM64_HW_PGTABLE_LEVEL_SHIFT(2)

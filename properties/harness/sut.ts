@@ -101,7 +101,8 @@ export async function loadSut(path: string): Promise<SutFactory> {
 
 /**
  * The plug-in's `replayEnv` (impl/CONTRACT.md §1): the environment variables that choose what it
- * checks, with their values in this process (unset ones left out), for the replay commands.
+ * checks, with their values in this process (unset and empty ones left out), for the replay
+ * commands.
  * @param path - the module, already loaded by `loadSut`
  * @returns the variables and values, in the module's order
  * @throws SutLoadError when `replayEnv` is not an array of variable names
@@ -115,7 +116,7 @@ export async function replayEnvOf(path: string, env: NodeJS.ProcessEnv = process
   const out: Record<string, string> = {};
   for (const n of names as string[]) {
     const v = env[n];
-    if (v !== undefined) out[n] = v;
+    if (v !== undefined && v !== '') out[n] = v;
   }
   return out;
 }
