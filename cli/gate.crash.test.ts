@@ -4,11 +4,11 @@
 // last one passes. (The ways cli/gate.test.ts covers: a loop that never yields, a loop on import,
 // process.exit(0), a syntax error.)
 //
-// The spin here yields to the machine (cpu_relax()), so it is the machine's step limit
-// (impl/sched.ts DEFAULT_MAX_STEPS, about 5 s of one core) that stops it, as a livelock: the same
-// finding on any machine. The wall-clock --run-timeout is for code that never yields (gate.test.ts);
-// it is set far above the step limit's time here so that the two guards never race (at 10 s a busy
-// machine let the deadline win and an idle one the step limit: the test depended on the load).
+// The spin here yields to the machine (cpu_relax()), so it is the drivers' spin limit
+// (impl/sched.ts SPIN_LIMIT: that many spins in a row with nothing else to run) that stops it, as a
+// livelock: the same finding on any machine. The wall-clock --run-timeout is for code that never
+// yields (gate.test.ts); it is set far above the spin limit's time here so that the two guards
+// never race.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,7 +92,7 @@ it('reports a SUT that aborts, exits non-zero, is killed, overflows its stack, b
   );
   finding(
     'split.hierarchical-pxn',
-    /split_kernel_leaf_mapping\(0x[0-9a-f]+, 0x[0-9a-f]+\) on cpu\d: the SUT did not return: step limit of 20000000 exceeded \(livelock\?\) — a spin loop nobody releases/,
+    /split_kernel_leaf_mapping\(0x[0-9a-f]+, 0x[0-9a-f]+\) on cpu\d: the SUT did not return: every CPU still running has only spun \(cpu_relax\(\), a lock's wait\) for 100000 steps in a row, with nothing left to run that could release it \(livelock\) — a spin loop nobody releases/,
   );
   expect(text).not.toMatch(/timeout: the SUT did not return/);
   expect(text).toMatch(/^pass {2}split\.atomic-callers-lockless/m);

@@ -243,7 +243,7 @@ export function stepTasks(
     last = cpu;
   }
   if (tasks.some((_t, i) => !done[i])) throw new Suspended([...agents.values()], runnable(), preemptions, last, raw);
-  return { result: { outcomes, steps: raw.length, panicked, points }, raw, preemptions };
+  return { result: { outcomes, steps: raw.length, panicked, points, pointsTaken: points.length }, raw, preemptions };
 }
 
 /**

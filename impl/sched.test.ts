@@ -2,7 +2,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KGen } from './contract.ts';
-import { runInterleaved, runToCompletion, StepLimitExceeded } from './sched.ts';
+import {
+  POINTS_KEPT,
+  runInterleaved,
+  runToCompletion,
+  SPIN_LIMIT,
+  SpinLimitExceeded,
+  StepLimitExceeded,
+} from './sched.ts';
 import { MemoryMachine } from './testing/memory-machine.ts';
 import { bootAll, fixture, makeConfig, NOABORT } from './testing/setup.ts';
 import { drawLayout, leaves, maplets } from './testing/walker.ts';
@@ -97,6 +104,107 @@ describe('runToCompletion / runInterleaved', () => {
       for (;;) yield* m.cpuRelax();
     }
     expect(() => runInterleaved(m, [{ cpu: 0, gen: spin() }], [], 1000)).toThrow(StepLimitExceeded);
+  });
+
+  // Why this test? A seeded bug (repaint-no-wait at seed 763433646) left two CPUs spinning inside
+  // stop_machine() for a flag nobody would write again; the driver kept one scheduling point per
+  // step until the 20M-step limit and ran out of memory first. A spin nobody can release is a
+  // livelock after SPIN_LIMIT steps, reported with who spins, and nothing is kept per step.
+  it('reports CPUs spinning in stop_machine() for a flag nobody writes as a livelock, at the spin limit, naming them', () => {
+    const stuck = (): { m: MemoryMachine; repaint: KGen<number> } => {
+      const m = new MemoryMachine({ granule: '4K', cpus: [NOABORT(0), NOABORT(1), NOABORT(2)], online: [0, 1, 2] });
+      let flag = 0;
+      function* callback(cpu: number): KGen<number> {
+        if (cpu === 0) return 0; // the boot CPU is done before the others start to wait
+        flag += 1;
+        while (flag !== 0) yield* m.cpuRelax();
+        return 0;
+      }
+      return { m, repaint: m.stopMachine(callback) };
+    };
+    for (const run of [
+      () => {
+        const { m, repaint } = stuck();
+        runInterleaved(
+          m,
+          [
+            { cpu: 0, gen: repaint },
+            { cpu: 1, gen: writer(m, m.rootTable(), 3) },
+          ],
+          [0],
+        );
+      },
+      () => {
+        const { m, repaint } = stuck();
+        runToCompletion(m, 0, repaint);
+      },
+    ]) {
+      const e: unknown = (() => {
+        try {
+          run();
+        } catch (x) {
+          return x;
+        }
+        return undefined;
+      })();
+      expect(e).toBeInstanceOf(SpinLimitExceeded);
+      expect(e).toBeInstanceOf(StepLimitExceeded); // every livelock is reported alike
+      const spin = e as SpinLimitExceeded;
+      expect(spin.steps).toBe(SPIN_LIMIT);
+      expect(spin.message).toMatch(/only spun .* for 100000 steps in a row.*\(livelock\)$/);
+      expect(spin.spinning).toBe(
+        `its last ${POINTS_KEPT} steps: cpu1 relax ×128 (spinning); cpu2 relax ×128 (spinning)`,
+      );
+    }
+  });
+
+  it('keeps a bounded number of scheduling points however long the run, and no memory per step', () => {
+    const m = machine();
+    const steps = 1_000_000;
+    let grew = 0;
+    // Spins that are not `blocked` (a read loop, say) run to the step limit: what the driver keeps
+    // of them must not grow with the steps (before, 1M steps kept about 100 MB of points).
+    function* reader(): KGen<void> {
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; ; i++) {
+        yield* m.readDesc(m.rootTable());
+        if (i === steps - 2) grew = process.memoryUsage().heapUsed - before;
+      }
+    }
+    expect(() => runInterleaved(m, [{ cpu: 0, gen: reader() }], [], steps)).toThrow(/step limit of 1000000 exceeded/);
+    expect(grew).toBeLessThan(40 * 2 ** 20);
+    const r = runInterleaved(m, [{ cpu: 0, gen: writer(m, m.rootTable(), 300) }]);
+    expect(r.points).toHaveLength(POINTS_KEPT);
+    expect(r.pointsTaken).toBe(300);
+    expect(r.points.at(-1)?.point.pa).toBe(m.rootTable() + 299n * 8n);
+  });
+
+  it('does not count the spins an explicit schedule chooses while another task could run', () => {
+    const m = machine();
+    let flag = 0;
+    function* waiter(): KGen<number> {
+      while (flag === 0) yield* m.cpuRelax();
+      return 1;
+    }
+    function* releaser(): KGen<number> {
+      yield* m.isb();
+      flag = 1;
+      return 2;
+    }
+    // Task 0 is the only one left once the releaser is 'preferred' away: pick 0 (the waiter,
+    // modulo the live tasks) for more steps than the spin limit, then let the releaser run.
+    const r = runInterleaved(
+      m,
+      [
+        { cpu: 0, gen: waiter() },
+        { cpu: 1, gen: releaser() },
+      ],
+      new Array<number>(SPIN_LIMIT + 10).fill(0),
+    );
+    expect(r.outcomes).toEqual([
+      { status: 'done', value: 1 },
+      { status: 'done', value: 2 },
+    ]);
   });
 
   it('stop_machine() runs the callback on every online CPU while nothing else runs', () => {

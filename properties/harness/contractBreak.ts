@@ -15,6 +15,7 @@ import type { CpuId, SutConfig } from '../../impl/index.ts';
 import { ContractViolation } from '../../impl/testing/primitiveArgs.ts';
 import { describeConfig } from '../arbitraries/config.ts';
 import { sutChain } from './issuedBy.ts';
+import { EventLimitExceeded } from './eventLimit.ts';
 
 /** What the report needs from the run. */
 export interface BreakContext {
@@ -38,15 +39,24 @@ export function contractBreakReport(e: unknown, ctx: BreakContext): string {
   if (e instanceof ContractViolation) what = `the SUT broke its contract: ${e.message}`;
   else if (e instanceof StepLimitExceeded)
     what = `the SUT did not return: ${e.message} — a spin loop nobody releases (impl/CONTRACT.md §4)`;
+  else if (e instanceof EventLimitExceeded)
+    what = `the SUT did not return: ${e.message} — a loop that never ends (properties/harness/judgedRun.ts MAX_EVENTS)`;
   else {
     const name = e instanceof Error ? e.name : typeof e;
     const msg = e instanceof Error ? e.message : String(e);
     what = `the SUT threw ${name}: ${msg.split('\n')[0] ?? ''} (impl/CONTRACT.md §3: a kernel operation may throw only KernelBug, through bug(), or KernelPanic, through panic())`;
   }
   const chain = e instanceof Error ? sutChain(e.stack) : undefined;
+  const spinning =
+    e instanceof StepLimitExceeded && e.spinning !== ''
+      ? e.spinning
+      : e instanceof EventLimitExceeded
+        ? e.last
+        : undefined;
   return [
     `${head} ${what}`,
     ...(chain === undefined ? [] : [`    in ${chain}`]),
+    ...(spinning === undefined ? [] : [`    ${spinning}`]),
     `    configuration: ${describeConfig(ctx.config)}`,
     ...(ctx.recent.length === 0
       ? ['    no trace event before it']

@@ -20,6 +20,7 @@ import { initialState, step } from '../../model/step.ts';
 import { parseHeader } from '../../model/trace/parse.ts';
 import type { TraceEvent } from '../../impl/testing/trace.ts';
 import { toModelEvent } from './toModelEvent.ts';
+import { EventLimitExceeded, lastEvents, MAX_EVENTS } from './eventLimit.ts';
 import { contractBreakReport } from './contractBreak.ts';
 import { issuedHere } from './issuedBy.ts';
 import { callText, wrapOps } from './wrapOps.ts';
@@ -73,6 +74,8 @@ export interface JudgedRunOptions {
   readonly failAllocAt?: readonly number[];
   /** CPUs online at the start (default: the boot CPU). */
   readonly online?: readonly CpuId[];
+  /** Trace events the run may make (default {@link MAX_EVENTS}; a test sets fewer). */
+  readonly maxEvents?: number;
 }
 
 /** A SUT on a test machine, judged by the model event by event. */
@@ -142,7 +145,9 @@ export class JudgedRun {
     JudgedRun.latest = this;
     // Every event is judged inside the primitive that makes it, so that the first violation knows
     // which kernel function issued it (issuedBy.ts).
+    const maxEvents = opts.maxEvents ?? MAX_EVENTS;
     this.m.observer = () => {
+      if (this.m.events.length > maxEvents) throw new EventLimitExceeded(maxEvents, lastEvents(this.m.events));
       this.feed(this.during, true);
     };
     try {
