@@ -55,6 +55,13 @@ import { V6_18_SPELLING, V7_SPELLING } from './spelling.ts';
 /** The variants the fixture's split is (narrowing for properties run on the C SUT). */
 export const C_SPLIT_VARIANTS: readonly Variant[] = V7_SPELLING.variants;
 
+/**
+ * The variants in which the fixture's repaint (`linear_map_split_to_ptes()` and its callbacks) is
+ * the C: every split variant but `prealloc`, whose repaint stays the port's (the DEVIATION above).
+ * A patch to the repaint is judged there, where the C it changes runs (kernel/patchesRepaint.test.ts).
+ */
+export const C_REPAINT_VARIANTS: readonly Variant[] = C_SPLIT_VARIANTS.filter((v) => v !== 'prealloc');
+
 /** The variants the fixture with kernel/spellings/v6.18.patch applied is. */
 export const C_SPLIT_VARIANTS_V6_18: readonly Variant[] = V6_18_SPELLING.variants;
 
