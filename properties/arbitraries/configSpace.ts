@@ -65,9 +65,11 @@ export interface ConfigDomain {
 }
 
 /**
- * The second bank of a `large` configuration: 1 GiB at the next 1 GiB boundary (2 GiB), clear of
- * the kernel image: at 4K a whole PUD block, at 16K contiguous PMD groups (32 × 32 MiB), at 64K PMD
- * blocks — every leaf kind of the granule next to one another.
+ * The second bank of a `large` configuration: 1024 MiB at the next 1 GiB boundary after the first
+ * bank (2 GiB: the first bank starts at 1 GiB and is at most 160 MiB), clear of the kernel image:
+ * at 4K one PUD block (1 GiB), at 16K one contiguous PMD group (CONT_PMDS = 32 × 32 MiB), at 64K
+ * two PMD blocks (2 × 512 MiB; a 64K contiguous PMD group is 16 GiB) — the largest leaf of each
+ * granule but 64K's contiguous PMD.
  */
 export const GIB_BANK: BankRecord = { gapMiB: NEXT_GIB, sizeMiB: 1024 };
 

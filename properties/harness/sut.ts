@@ -158,7 +158,9 @@ function checkContract(path: string, factory: SutFactory): void {
   try {
     ops = factory(new MemoryMachine({ granule: '4K', cpus: config.cpus }), config);
   } catch (e) {
-    throw new SutLoadError(`SUT module ${path}: its factory throws: ${firstLine(e)}${thrownAt(e)}`);
+    throw new SutLoadError(
+      `SUT module ${path}: its factory throws at ${config.granule} ${config.variant}${variant === undefined ? ' (the default variant; --variant narrows the run)' : ''}: ${firstLine(e)}${thrownAt(e)}`,
+    );
   }
   if (typeof ops !== 'object' || ops === null)
     throw new SutLoadError(`SUT module ${path}: its factory returns no KernelOps object`);
