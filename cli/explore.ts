@@ -115,7 +115,7 @@ export async function runExplore(args: readonly string[], print?: (line: string)
   let saved: SavedCounterexample | undefined;
   if (r.kind === 'failed') {
     const dir = str('out') ?? join('reports', 'out', name.replace(/[^A-Za-z0-9._-]+/g, '_'), 'explore');
-    saved = saveCounterexample(dir, name, sut, r.input, r.message, r.property);
+    saved = saveCounterexample(dir, name, sut, r.input, r.message, r.property, r.split);
   }
   const lines = [
     ...(resumed && checkpoint !== undefined ? [`explore: resumed from ${checkpoint}`] : []),

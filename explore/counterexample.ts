@@ -12,6 +12,7 @@ import type { SutFactory } from '../impl/index.ts';
 import type { AnyProperty } from '../properties/registry.ts';
 import type { AnswersInput, Step } from '../properties/answers/answersCase.ts';
 import type { SequenceInput } from '../properties/bbm/sequenceCase.ts';
+import type { SplitInput } from '../properties/split/splitCase.ts';
 import { CommandList } from '../properties/commands/commandList.ts';
 import { encodeValue } from '../shrinks/encoding.ts';
 import type { Claim } from './world.ts';
@@ -64,9 +65,20 @@ export type SavedCounterexample = SavedCase & {
  * experiment (its input; `ops.answers-exact`, then `ops.in-force-on-return`), the model during the
  * boot (a `bbm.*` sequence input with the same finalisation schedule and no step after it:
  * `bbm.no-tlb-conflict-without-bbml2`, then `bbm.model-clean`), or the repaint's claim (the
- * configuration: `repaint.all-ptes` finalises with the harness's own schedule).
+ * configuration: `repaint.all-ptes` finalises with the harness's own schedule), or a split claim
+ * (the splits as a `split.*` input, one caller, each range placed as the search made it).
  */
-function framing(input: AnswersInput, claim: Claim | undefined): { value: unknown; ids: readonly string[] } {
+function framing(
+  input: AnswersInput,
+  claim: Claim | undefined,
+  split: SplitInput | undefined,
+): { value: unknown; ids: readonly string[] } {
+  if (claim !== undefined && claim.startsWith('split.')) {
+    // A split claim (explore/splitClaims.ts): the splits as that property's input; when no input
+    // places the same ranges, the answers input (its replay will not fail: the note says so).
+    if (split !== undefined) return { value: split, ids: [claim] };
+    return { value: input, ids: CHECKED };
+  }
   if (claim === 'repaint.all-ptes') return { value: input.config, ids: ['repaint.all-ptes'] };
   if (claim === 'boot') {
     const seq: SequenceInput = {
@@ -91,6 +103,7 @@ function framing(input: AnswersInput, claim: Claim | undefined): { value: unknow
  * @param input - the input as found
  * @param message - the failure as the search saw it
  * @param claim - what failed, when it is not a step of the answers experiment (see {@link framing})
+ * @param split - for a split claim, the splits as that property's input
  * @returns the case file, the property, the report, the value, and a note when the saved value does not fail by itself
  */
 export function saveCounterexample(
@@ -100,8 +113,9 @@ export function saveCounterexample(
   input: AnswersInput,
   message: string,
   claim?: Claim,
+  split?: SplitInput,
 ): SavedCounterexample {
-  const framed = framing(input, claim);
+  const framed = framing(input, claim, split);
   const props = framed.ids.map((id) => PROPERTIES.find((p) => p.id === id));
   let property = props[0];
   let failure = message;

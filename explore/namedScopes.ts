@@ -13,6 +13,10 @@
  *   every interleaving of the two inside the finalisation's stop_machine() (the repaint,
  *   mmu.c linear_map_split_to_ptes(): the secondary parks, the boot CPU waits for it, splits,
  *   releases it) up to two preemptions, then a split on the system without the capability.
+ * - `split-shapes`: tiny's layout, sequences of two splits by one caller: both ends on a PMD
+ *   edge inside the contiguous PMD group (split_contpmd(), the PMD_SIZE exit), one page in the PMD
+ *   block (split_pmd(), split_contpte()), 17 pages of it ending inside a contiguous PTE group
+ *   (both ends split; after the one-page split, split_contpte() alone) — the split-only claims (explore/splitClaims.ts).
  * - `pageattr-race`: permission changes (pageattr.c, rodata=full: the vmalloc area and the
  *   linear alias) of two pages of one PMD block — one page of a two-page area, and a one-page
  *   area — interleaved with one preemption; the block made invalid whole, then valid whole or
@@ -135,6 +139,32 @@ export const NAMED_SCOPES: readonly Scope[] = [
     pairs: false,
     everyCpu: false,
     exploreFinal: true,
+  },
+  {
+    name: 'split-shapes',
+    description:
+      "4K, 2 CPUs with BBML2-noabort, tiny's layout; sequences of splits at the leaf shapes (a PMD edge inside the contiguous PMD group, one page in the PMD block, 17 pages ending inside a contiguous PTE group), 2 splits",
+    config: config(bank(40n * M, 32n * M), [NOABORT(0), NOABORT(1)]),
+    lateMask: 0,
+    // Leaf 0 is the contiguous PMD group [0, 32M), leaf 1 the PMD block [38M, 40M).
+    ops: [
+      // 125‰ of 8192 pages is 4M in: [4M, 6M), both ends on a PMD edge inside the group
+      // (split_contpmd() at each end, then the PMD_SIZE exit; the PMD inside is kept).
+      split(0, 125, 512),
+      // Page 256 of the block: split_pmd() to contiguous PTE groups, then split_contpte() at the
+      // less aligned end (the single-page shortcut, a166563e7ec3).
+      split(1, 500, 1),
+      // Pages [384, 401) of the same block: the start on a contiguous PTE group's edge, the end
+      // inside the next group (both ends split: split_kernel_leaf_mapping() chains them); after
+      // the split above, split_contpte() alone on a group of the table it left.
+      split(1, 750, 17),
+    ],
+    maxOps: 2,
+    maxPreemptions: 0,
+    // One caller, as the split properties' input (explore/splitClaims.ts).
+    pairs: false,
+    everyCpu: false,
+    exploreFinal: false,
   },
   {
     name: 'pageattr-race',

@@ -13,6 +13,7 @@
  */
 import type { CpuId } from '../impl/index.ts';
 import type { AnswersInput } from '../properties/answers/answersCase.ts';
+import type { SplitInput } from '../properties/split/splitCase.ts';
 import type { Scope } from './scope.ts';
 import type { Claim, ExploreNode, NodeOutcome } from './world.ts';
 
@@ -61,6 +62,8 @@ export type SearchResult =
        * finished boot, or the model during the boot (the answers experiment does not judge it).
        */
       readonly property?: Claim;
+      /** A split claim's failing sequence as that property's input. */
+      readonly split?: SplitInput;
     };
 
 /** Replays a batch of nodes (in this process, or spread over child processes). */
@@ -196,6 +199,7 @@ export async function search(
           input: out.input,
           depth: q.depth,
           ...(out.property === undefined ? {} : { property: out.property }),
+          ...(out.split === undefined ? {} : { split: out.split }),
         };
       }
       stats.maxEvents = Math.max(stats.maxEvents, out.depthEvents);

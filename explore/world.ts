@@ -26,11 +26,14 @@ import type { Translation } from './bootChecks.ts';
 import { linearTranslation, repaintProblem } from './bootChecks.ts';
 import { Fingerprint, stableText } from './fingerprint.ts';
 import type { Scope } from './scope.ts';
+import type { SplitClaim } from './splitClaims.ts';
+import { SplitClaimFailure, SplitClaims, splitClaimsApply } from './splitClaims.ts';
+import type { SplitInput } from '../properties/split/splitCase.ts';
 import type { AgentState } from './stepper.ts';
 import { stepTasks, Suspended, toBursts } from './stepper.ts';
 
 /** A failure outside the answers experiment's steps (explore/counterexample.ts saves each as its property's case). */
-export type Claim = 'repaint.all-ptes' | 'boot';
+export type Claim = 'repaint.all-ptes' | 'boot' | SplitClaim;
 
 /** A node: what has run, and what is running (by macro choices: CPU ids). */
 export interface ExploreNode {
@@ -60,6 +63,8 @@ export type NodeOutcome =
        * finished boot, or the model during the boot (the answers experiment does not judge it).
        */
       readonly property?: Claim;
+      /** A split claim's failing sequence as that property's input (explore/splitClaims.ts), when one places the same ranges. */
+      readonly split?: SplitInput;
     }
   | {
       readonly kind: 'quiescent';
@@ -172,7 +177,12 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
     const repaint = before === undefined ? undefined : repaintProblem(run, before);
     if (repaint !== undefined)
       return { kind: 'failed', message: repaint, input: inputOf(scope, done), property: 'repaint.all-ptes' };
-    for (const s of node.steps) runStep(run, oracle, s, CHECK);
+    // The split-only claims after every split while the steps are splits (explore/splitClaims.ts).
+    const claims = splitClaimsApply(scope) ? new SplitClaims(run) : undefined;
+    for (const s of node.steps) {
+      if (claims === undefined) runStep(run, oracle, s, CHECK);
+      else claims.step(s, () => runStep(run, oracle, s, CHECK));
+    }
     if (node.pair !== undefined) {
       const { a, b, macro } = node.pair;
       let interleaved = false;
@@ -188,6 +198,14 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
       done = { ...stripPair(done), steps: [...done.steps, { kind: 'pair', a, b, schedule }] };
     }
   } catch (e) {
+    if (e instanceof SplitClaimFailure)
+      return {
+        kind: 'failed',
+        message: e.message,
+        input: inputOf(scope, done),
+        property: e.claim,
+        ...(e.input === undefined ? {} : { split: e.input }),
+      };
     if (e instanceof Suspended) {
       if (run.violation !== undefined)
         return {

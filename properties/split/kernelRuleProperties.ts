@@ -52,31 +52,49 @@ export const hierarchicalPxn: PropertyDef<SplitInput> = {
       ...o.earlier,
       `split_kernel_leaf_mapping(0x${o.start.toString(16)}, 0x${o.end.toString(16)}) = ${o.ret}`,
     ];
-    const head = `${calls.join('; ')} on ${describeConfig(o.run.config)}`;
-    const pxn = 1 << (BIT.PXN - 32);
-    const pxnTable = 1 << (BIT.PXNTable - 32);
-    const before = first.extra as Map<number, number>;
-    for (const [pa, hi] of tableEntries(o.run.model)) {
-      if (before.get(pa) === hi || (hi & pxnTable) !== 0) continue;
-      throw new PropertyFailure(
-        `${head}\n` +
-          `the table descriptor the split wrote at PA 0x${pa.toString(16)} lacks PXNTable: split_pmd()/split_pud() must mirror the block's PXN (PMD_TABLE_PXN)`,
-      );
-    }
-    const uxn = 1 << (BIT.UXN - 32);
-    for (const l of leavesIn(o.run.model, LINEAR_START, LINEAR_END)) {
-      if ((l.hi & pxn) === 0 || (l.hi & uxn) === 0) {
-        throw new PropertyFailure(
-          `${head}\n` +
-            `the ${describeShape(l)} at ${vaHex(l.va)} (entry PA 0x${l.pa.toString(16)}) lacks ${(l.hi & pxn) === 0 ? 'PXN' : 'UXN'}: the linear map must never be executable`,
-        );
-      }
-    }
+    hierarchicalPxnOf(
+      o.run,
+      first.extra as Map<number, number>,
+      `${calls.join('; ')} on ${describeConfig(o.run.config)}`,
+    );
   },
 };
 
-/** The bits[63:32] of every table descriptor of the linear map, by entry PA. */
-function tableEntries(state: MachineState): Map<number, number> {
+/**
+ * The check of {@link hierarchicalPxn} on a map after some splits (explore/splitClaims.ts makes
+ * it too, after every split of a sequence).
+ * @param run - the judged run after the splits
+ * @param before - {@link tableEntries} before the first of them
+ * @param head - the calls made and the configuration, for the report
+ * @throws PropertyFailure when a table descriptor the splits wrote lacks PXNTable, or a leaf lacks PXN or UXN
+ */
+export function hierarchicalPxnOf(run: JudgedRun, before: ReadonlyMap<number, number>, head: string): void {
+  const pxn = 1 << (BIT.PXN - 32);
+  const pxnTable = 1 << (BIT.PXNTable - 32);
+  for (const [pa, hi] of tableEntries(run.model)) {
+    if (before.get(pa) === hi || (hi & pxnTable) !== 0) continue;
+    throw new PropertyFailure(
+      `${head}\n` +
+        `the table descriptor the split wrote at PA 0x${pa.toString(16)} lacks PXNTable: split_pmd()/split_pud() must mirror the block's PXN (PMD_TABLE_PXN)`,
+    );
+  }
+  const uxn = 1 << (BIT.UXN - 32);
+  for (const l of leavesIn(run.model, LINEAR_START, LINEAR_END)) {
+    if ((l.hi & pxn) === 0 || (l.hi & uxn) === 0) {
+      throw new PropertyFailure(
+        `${head}\n` +
+          `the ${describeShape(l)} at ${vaHex(l.va)} (entry PA 0x${l.pa.toString(16)}) lacks ${(l.hi & pxn) === 0 ? 'PXN' : 'UXN'}: the linear map must never be executable`,
+      );
+    }
+  }
+}
+
+/**
+ * The bits[63:32] of every table descriptor of the linear map, by entry PA.
+ * @param state - the model's state
+ * @returns the map
+ */
+export function tableEntries(state: MachineState): Map<number, number> {
   const out = new Map<number, number>();
   forEachLeaf(state.geo, state.mem, state.root, 0, 0, Number(LINEAR_END - LINEAR_START), NO_LIMITS, {
     leaf: () => undefined,

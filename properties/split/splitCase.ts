@@ -120,7 +120,8 @@ export interface SplitOutcome {
 }
 
 /**
- * Places one range on the booted layout.
+ * Places one range on the booted layout (explore/splitClaims.ts inverts it to write a search's
+ * splits in this input's language).
  * @param run - the judged run (booted)
  * @param mapped - the linear map as the split meets it (the earlier splits' pieces are shapes too)
  * @param a - the aim
@@ -129,7 +130,12 @@ export interface SplitOutcome {
  *   before several splits mean it)
  * @returns `[start, end)`
  */
-function place(run: JudgedRun, mapped: readonly Maplet[], a: SplitAim, turn: number | undefined): [bigint, bigint] {
+export function place(
+  run: JudgedRun,
+  mapped: readonly Maplet[],
+  a: SplitAim,
+  turn: number | undefined,
+): [bigint, bigint] {
   const page = BigInt(run.model.geo.pageSize);
   // Aim at each shape (leaf size and contiguity) equally often: PUD blocks, contiguous PMD
   // groups, PMD blocks, contiguous PTE groups and pages are all where the levels are. A boundary

@@ -64,11 +64,11 @@ export const boundariesExact: PropertyDef<SplitInput> = {
 };
 
 /**
- * One split's check for {@link boundariesExact}.
+ * One split's check for {@link boundariesExact} (explore/splitClaims.ts makes it too).
  * @param o - the split's observations
  * @throws PropertyFailure when it fails
  */
-function boundariesOf(o: SplitOutcome): void {
+export function boundariesOf(o: SplitOutcome): void {
   // The kernel's gate decides the answer before any table is read (properties/kernel/gates.ts).
   const untouched = JSON.stringify(o.leavesAfter.map((l) => l.pa)) === JSON.stringify(o.leavesBefore.map((l) => l.pa));
   const g = o.gate;
@@ -116,11 +116,11 @@ export const blocksKept: PropertyDef<SplitInput> = {
 };
 
 /**
- * One split's check for {@link blocksKept}.
+ * One split's check for {@link blocksKept} (explore/splitClaims.ts makes it too).
  * @param o - the split's observations
  * @throws PropertyFailure when it fails
  */
-function blocksKeptOf(o: SplitOutcome): void {
+export function blocksKeptOf(o: SplitOutcome): void {
   // Only a split the kernel's gate lets through breaks leaves (the others are judged by split.boundaries-exact).
   if (o.ret !== 0 || o.gate.kind !== 'split') return;
   const bs = boundaries(o);
