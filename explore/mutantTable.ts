@@ -43,6 +43,11 @@ const WHERE: Readonly<Record<string, readonly string[]>> = {
   'contpmd-forgets-entry': ['split-shapes'],
   'split-pmd-drop-pxn': ['split-shapes', 'tiny'],
   'split-pmd-drop-table-pxn': ['split-shapes', 'tiny'],
+  // What a small scope can hold: an allocation failure, the v7.1 gate, a late KFENCE pool.
+  'split-pmd-break-before-alloc': ['split-shapes'],
+  'split-gate-force-pte': ['split-gate'],
+  'kfence-pool-left-in-blocks': ['kfence-late'],
+  'mutex-in-atomic': ['kfence-early', 'kfence-late'],
 };
 const DEFAULT = ['tiny'];
 

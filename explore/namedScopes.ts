@@ -5,8 +5,8 @@
  *   one-page split in the middle of the block (split_pmd(), then split_contpte()) and a one-page
  *   invalidation at the start of the group (split_contpmd(), split_pmd(), pageattr), two
  *   operations, alone or interleaved with one preemption — the smoke test of the engine.
- * - `split-pud`: a 1 GiB PUD block (4K); a split of [2M, 4M) inside it (split_pud() alone, then
- *   the contiguous PMD group) and a one-page split at its start (split_pud(), split_pmd(),
+ * - `split-pud`: a 1 GiB PUD block (4K); a split of [128M, 130M) inside it (split_pud(), then
+ *   split_contpmd() at its end) and a one-page split at its start (split_pud(), split_pmd(),
  *   split_contpte()), two operations, alone or interleaved with one preemption.
  * - `repaint-2cpu`: a boot CPU with BBML2-noabort and an early secondary without (BBM level 0),
  *   tiny's layout (a contiguous PMD group, a PMD block, the kernel alias):
@@ -17,6 +17,13 @@
  *   edge inside the contiguous PMD group (split_contpmd(), the PMD_SIZE exit), one page in the PMD
  *   block (split_pmd(), split_contpte()), 17 pages of it ending inside a contiguous PTE group
  *   (both ends split; after the one-page split, split_contpte() alone) — the split-only claims (explore/splitClaims.ts).
+ * - `split-gate`: v7.1 with rodata=noalias: the linear map in blocks that nobody may split; a
+ *   one-page split must return 0 without touching a table (split_kernel_leaf_mapping()'s
+ *   `!linear_map_requires_bbml2` exit, f12b435de2f2).
+ * - `kfence-early`: an early KFENCE pool (map_mem() maps it by pages): kfence_protect_page() from
+ *   atomic context, up to two calls.
+ * - `kfence-late`: a late KFENCE pool in the PMD block: kfence_init_late() (arch_kfence_init_pool()
+ *   splits the pool to pages), then kfence_protect_page() from atomic context, up to three calls.
  * - `pageattr-race`: permission changes (pageattr.c, rodata=full: the vmalloc area and the
  *   linear alias) of two pages of one PMD block — one page of a two-page area, and a one-page
  *   area — interleaved with one preemption; the block made invalid whole, then valid whole or
@@ -110,13 +117,15 @@ export const NAMED_SCOPES: readonly Scope[] = [
   {
     name: 'split-pud',
     description:
-      '4K, 2 CPUs with BBML2-noabort, a 1 GiB PUD block; splits at a PMD boundary inside it and at a page boundary, 2 operations, 1 preemption',
+      '4K, 2 CPUs with BBML2-noabort, a 1 GiB PUD block; splits at PMD boundaries inside it and at a page boundary, 2 operations, 1 preemption',
     // Leaf 0 is the PUD block (shapes largest first, properties/ops/targets.ts).
     config: config(withPud(bank(40n * M, 32n * M)), [NOABORT(0), NOABORT(1)]),
     lateMask: 0,
-    // 2‰ of 1 GiB is 2 MiB in: [2M, 4M) is PMD aligned (split_pud() alone); one page at 0‰ ends
-    // inside the first PMD (split_pud(), split_pmd(), split_contpte()).
-    ops: [split(0, 2, 512), split(0, 0, 1)],
+    // 125‰ of the block's 262144 pages is 128 MiB in: [128M, 130M) has both ends on a PMD edge,
+    // the end inside a contiguous PMD group of the new table (split_pud(), then split_contpmd()
+    // at the end; targets resolve ‰ to whole pages, so 2‰ would be 2 MiB + 48 KiB, no PMD edge).
+    // One page at 0‰ ends inside the first PMD (split_pud(), split_pmd(), split_contpte()).
+    ops: [split(0, 125, 512), split(0, 0, 1)],
     maxOps: 2,
     maxPreemptions: 1,
     pairs: true,
@@ -143,7 +152,7 @@ export const NAMED_SCOPES: readonly Scope[] = [
   {
     name: 'split-shapes',
     description:
-      "4K, 2 CPUs with BBML2-noabort, tiny's layout; sequences of splits at the leaf shapes (a PMD edge inside the contiguous PMD group, one page in the PMD block, 17 pages ending inside a contiguous PTE group), 2 splits",
+      "4K, 2 CPUs with BBML2-noabort, tiny's layout; sequences of splits at the leaf shapes (a PMD edge inside the contiguous PMD group, one page in the PMD block, 17 pages ending inside a contiguous PTE group), 2 splits, each also with its table allocation failing",
     config: config(bank(40n * M, 32n * M), [NOABORT(0), NOABORT(1)]),
     lateMask: 0,
     // Leaf 0 is the contiguous PMD group [0, 32M), leaf 1 the PMD block [38M, 40M).
@@ -162,6 +171,66 @@ export const NAMED_SCOPES: readonly Scope[] = [
     maxOps: 2,
     maxPreemptions: 0,
     // One caller, as the split properties' input (explore/splitClaims.ts).
+    pairs: false,
+    everyCpu: false,
+    exploreFinal: false,
+    // Each split also with its first table allocation failing (-ENOMEM: nothing damaged, the
+    // answers experiment's check; split_pmd() allocates the PTE table first).
+    failAllocations: 1,
+  },
+  {
+    name: 'split-gate',
+    description:
+      "4K v7.1, rodata=noalias (the linear map in blocks, no split allowed), 2 CPUs with BBML2-noabort, tiny's layout; a one-page split of the PMD block",
+    config: { ...config(bank(40n * M, 32n * M), [NOABORT(0), NOABORT(1)]), variant: 'v7.1', rodata: 'noalias' },
+    lateMask: 0,
+    // The kernel returns 0 at once (!linear_map_requires_bbml2: can_set_direct_map() is false).
+    ops: [split(1, 500, 1)],
+    maxOps: 1,
+    maxPreemptions: 0,
+    pairs: false,
+    everyCpu: false,
+    exploreFinal: false,
+  },
+  {
+    name: 'kfence-early',
+    description:
+      "4K, 2 CPUs with BBML2-noabort, tiny's layout with an early KFENCE pool (memblock, mapped by pages at boot); the pool's first page protected and unprotected from atomic context, 2 operations",
+    config: {
+      ...config({ ...bank(40n * M, 32n * M), kfence_pool: G + 38n * M }, [NOABORT(0), NOABORT(1)]),
+      kfence: 'early',
+    },
+    lateMask: 0,
+    ops: [
+      { kind: 'kfence_protect', page: 0, protect: true },
+      { kind: 'kfence_protect', page: 0, protect: false },
+    ],
+    maxOps: 2,
+    maxPreemptions: 0,
+    pairs: false,
+    everyCpu: false,
+    exploreFinal: false,
+  },
+  {
+    name: 'kfence-late',
+    description:
+      "4K, 2 CPUs with BBML2-noabort, tiny's layout with a late KFENCE pool in the PMD block; kfence_init_late(), then the pool's first page protected and unprotected from atomic context, 3 operations",
+    // The late pool (2 MiB, from the page allocator) is the PMD block [38M, 40M) of the bank.
+    config: {
+      ...config({ ...bank(40n * M, 32n * M), kfence_pool: G + 38n * M }, [NOABORT(0), NOABORT(1)]),
+      kfence: 'late',
+    },
+    lateMask: 0,
+    // arch_kfence_init_pool() splits the pool to pages (ce2b3a50ad92); kfence_protect_page() is
+    // set_memory_valid(page, 1, …) from softirq: split_kernel_leaf_mapping() returns at once
+    // (is_kfence_address()), no mutex, no allocation.
+    ops: [
+      { kind: 'kfence_late' },
+      { kind: 'kfence_protect', page: 0, protect: true },
+      { kind: 'kfence_protect', page: 0, protect: false },
+    ],
+    maxOps: 3,
+    maxPreemptions: 0,
     pairs: false,
     everyCpu: false,
     exploreFinal: false,

@@ -41,6 +41,11 @@ export interface Scope {
   readonly everyCpu: boolean;
   /** Whether the interleavings of the CPUs inside the finalisation's stop_machine() are explored. */
   readonly exploreFinal: boolean;
+  /**
+   * Single operations also run with their table allocation #k failing, for each k below this
+   * (the answers experiment's injection, `Step.fail`; default 0: none).
+   */
+  readonly failAllocations?: number;
 }
 
 /** A scope that cannot be used: one line naming what is wrong (exit status 2). */
@@ -65,6 +70,7 @@ export const scopeFileSchema = z.strictObject({
   pairOps: z.array(z.number().int().nonnegative()).optional(),
   everyCpu: z.boolean().default(false),
   exploreFinal: z.boolean().default(false),
+  failAllocations: z.number().int().min(0).max(3).default(0),
 });
 
 /**
@@ -106,5 +112,6 @@ export function readScopeFile(file: string): Scope {
     ...(d.pairOps === undefined ? {} : { pairOps: d.pairOps }),
     everyCpu: d.everyCpu,
     exploreFinal: d.exploreFinal,
+    ...(d.failAllocations === 0 ? {} : { failAllocations: d.failAllocations }),
   };
 }

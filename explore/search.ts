@@ -130,10 +130,15 @@ export function childrenOf(scope: Scope, node: ExploreNode, out: NodeOutcome): E
   const kids: ExploreNode[] = [];
   // A step's CPU is an index into the online CPUs (taken modulo them): every CPU is online after boot.
   const cpus = scope.everyCpu ? scope.config.cpus.length : 1;
+  // Each single operation as it is, then with its table allocation #k failing (scope.failAllocations).
+  const fails = Array.from({ length: scope.failAllocations ?? 0 }, (_x, k) => k);
   if (n.opsUsed + 1 <= scope.maxOps)
     for (const op of scope.ops)
-      for (let cpu = 0; cpu < cpus; cpu++)
+      for (let cpu = 0; cpu < cpus; cpu++) {
         kids.push({ ...n, steps: [...n.steps, { kind: 'op', op, cpu }], opsUsed: n.opsUsed + 1 });
+        for (const fail of fails)
+          kids.push({ ...n, steps: [...n.steps, { kind: 'op', op, cpu, fail }], opsUsed: n.opsUsed + 1 });
+      }
   if (scope.pairs && n.opsUsed + 2 <= scope.maxOps) {
     const paired = (scope.pairOps ?? scope.ops.map((_o, i) => i)).flatMap((i) => scope.ops[i] ?? []);
     // Symmetry: when the two CPUs of a pair are alike (same BBM level and noabort), `a ∥ b` is

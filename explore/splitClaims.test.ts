@@ -49,7 +49,7 @@ describe('explore split-shapes', () => {
   test('the port exhausts the scope with every split claim held', async () => {
     const r = await explore(createSut);
     expect(r.kind).toBe('exhausted');
-    expect(r.stats.distinct).toBe(13);
+    expect(r.stats.distinct).toBeGreaterThanOrEqual(13);
   });
 
   test.each(KILLS)('%s is found after one split and saved as a %s case that fails again', async (id, property) => {
