@@ -10,8 +10,9 @@
 // The range check in change_memory_common() compares against area->size, which counts the guard
 // page (mm/vmalloc.c: __get_vm_area_node() adds it unless VM_NO_GUARD; get_vm_area_size() takes
 // it off), so a caller asking one page too many passes it, and since 37cb0aab9068 the alias loop
-// then indexes area->pages[] past its end. It is a caller's error (every in-tree caller passes the
-// area's own page count), so it is not drawn by the properties; the port stops at the read with a
+// then indexes area->pages[] past its end. It takes a caller's error (asking for more pages than it
+// allocated; whether any in-tree caller can do so is not checked here), so it is not drawn by the
+// properties; the port stops at the read with a
 // BUG instead of reading past the array (DEVIATION in impl/pageattr.ts). Two pages too many are
 // refused (-EINVAL) in every version.
 import { describe, expect, it } from 'vitest';
