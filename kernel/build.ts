@@ -114,6 +114,12 @@ export class KernelBuildError extends Error {
   }
 }
 
+/**
+ * GCC's ThreadSanitizer instrumentation without its runtime: a call before every plain load and
+ * store, none at function entry and exit (kernel/harness/bbm_plain.c defines the calls).
+ */
+const PLAIN_LOAD_FLAGS: readonly string[] = ['-fsanitize=thread', '--param', 'tsan-instrument-func-entry-exit=0'];
+
 const KCONFIG: Readonly<Record<GranuleName, string>> = {
   '4K': 'CONFIG_ARM64_4K_PAGES',
   '16K': 'CONFIG_ARM64_16K_PAGES',
@@ -196,7 +202,8 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
   const spelling = treeSpelling(root);
   const cc = process.env['CC'] ?? 'gcc';
   const include = nodeIncludeDir();
-  const harness = join(here, 'harness', 'bbm_harness.c');
+  // The harness's own C, compiled without instrumentation (kernel/harness/bbm_plain.c).
+  const harness = ['bbm_harness.c', 'bbm_plain.c'].map((f) => join(here, 'harness', f));
   // One unit per file (separate translation units, as in the kernel): the shim, then the named
   // functions and their closure, `#line`d back into the tree's file, then the file's glue.
   const units = TREE_FILES.map((file) => {
@@ -214,7 +221,6 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
     '-Wno-unused-function',
     '-fno-strict-aliasing',
     '-fPIC',
-    '-shared',
     '-DNODE_GYP_MODULE_NAME=bbm_kernel',
     `-D${KCONFIG[granule]}`,
     ...spelling.cflags,
@@ -222,9 +228,9 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
     `-I${join(here, 'shim')}`,
   ];
   const hash = createHash('sha256');
-  hash.update(compilerVersion(cc)).update(flags.join(' '));
+  hash.update(compilerVersion(cc)).update(flags.join(' ')).update(PLAIN_LOAD_FLAGS.join(' '));
   for (const u of units) hash.update(u);
-  for (const f of [harness, ...filesUnder(join(here, 'shim'))]) hash.update(f).update(readFileSync(f));
+  for (const f of [...harness, ...filesUnder(join(here, 'shim'))]) hash.update(f).update(readFileSync(f));
   const key = hash.digest('hex').slice(0, 16);
   const cacheDir = join(here, '..', 'node_modules', '.cache', 'bbm-kernel');
   const out = join(cacheDir, `kernel-${granule}-${key}.node`);
@@ -239,11 +245,32 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
   try {
     // Compiled from the tree's root: `#line` names arch/arm64/mm/mmu.c, so do __FILE__ and the
     // compiler's errors.
-    execFileSync(cc, [...flags, harness, ...unitFiles, '-o', tmp], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The tree's units with GCC's ThreadSanitizer instrumentation, so that a plain load of a table
+    // entry calls the harness (bbm_plain.c, its whole runtime: libtsan is not linked); the harness
+    // without; then one shared object (Node-API's symbols resolve when Node loads it).
+    const objects = [...harness, ...unitFiles].map((f, i) => {
+      const object = `${tmp}.${i}.o`;
+      const instrument = i < harness.length ? [] : PLAIN_LOAD_FLAGS;
+      execFileSync(cc, [...flags, ...instrument, '-c', f, '-o', object], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      return object;
+    });
+    try {
+      execFileSync(cc, ['-shared', ...objects, '-o', tmp], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    } finally {
+      for (const o of objects) rmSync(o, { force: true });
+    }
   } catch (e) {
     const stderr = String((e as { stderr?: Buffer }).stderr ?? '');
     const errors = stderr.split('\n').filter((l) => /error|undefined reference/.test(l));
-    throw new KernelBuildError(`${root}: compile failed (${granule}): ${(errors[0] ?? stderr.trim()).trim()}`);
+    // The first error on the one line; every error in a log beside the cache, for a tree that
+    // needs more than one shim name at once.
+    const log = join(cacheDir, `compile-${granule}-${key}.log`);
+    writeFileSync(log, stderr);
+    const more = errors.length > 1 ? ` (${errors.length} errors in all: ${log})` : '';
+    throw new KernelBuildError(`${root}: compile failed (${granule}): ${(errors[0] ?? stderr.trim()).trim()}${more}`);
   } finally {
     for (const f of unitFiles) rmSync(f, { force: true });
   }

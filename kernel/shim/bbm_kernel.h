@@ -24,6 +24,7 @@ __attribute__((noreturn)) void bbm_bug(const char *function, const char *text);
 		__bbm_c;                                                                            \
 	})
 #define WARN_ON_ONCE(condition) WARN_ON(condition) /* DEVIATION: warns every time */
+#define VM_WARN_ON(condition) ((void)WARN_ON(condition)) /* as with CONFIG_DEBUG_VM */
 #define BUG_ON(condition)                                                                           \
 	do {                                                                                        \
 		if (unlikely(condition))                                                            \
@@ -121,6 +122,8 @@ static inline struct ptdesc *bbm_pagetable_alloc(gfp_t gfp, unsigned int order, 
 #endif
 #define pagetable_pte_ctor(mm, ptdesc) true /* DEVIATION: no split page-table locks */
 #define pagetable_pmd_ctor(mm, ptdesc) true
+#define pagetable_pud_ctor(ptdesc) ((void)(ptdesc))
+#define pagetable_p4d_ctor(ptdesc) ((void)(ptdesc))
 
 /* ---- STUBBED kernel state ------------------------------------------------------------------------ */
 

@@ -42,10 +42,24 @@ u64 bbm_swapper_pg_dir(void); /* PA of swapper_pg_dir (kept by the harness) */
 #define INVALID_PHYS_ADDR (~(phys_addr_t)0)
 #define __phys_to_virt(x) ((unsigned long)((x) - PHYS_OFFSET) | PAGE_OFFSET)
 #define __virt_to_phys(x) ((phys_addr_t)((unsigned long)(x) - PAGE_OFFSET + PHYS_OFFSET))
-#define phys_to_virt(x) ((void *)__phys_to_virt((phys_addr_t)(x)))
-#define virt_to_phys(x) __virt_to_phys(x)
+/*
+ * CUSTOMISED: a pointer the C dereferences (a table entry's) is its host address in the harness's
+ * mirror (kernel/harness/bbm_plain.c), so that a plain `*pmdp` is a load the harness performs; a
+ * linear-map VA used as an address (page_address(), lm_alias(), the ranges the callers pass) stays
+ * the kernel's. `__pa()` takes either.
+ */
+void *bbm_pa_to_ptr(u64 pa);
+int bbm_ptr_in_mirror(const void *p, u64 *pa);
+static inline phys_addr_t bbm_ptr_to_pa(const void *p)
+{
+	u64 pa;
+
+	return bbm_ptr_in_mirror(p, &pa) ? pa : __virt_to_phys(p);
+}
+#define phys_to_virt(x) bbm_pa_to_ptr((phys_addr_t)(x))
+#define virt_to_phys(x) bbm_ptr_to_pa((const void *)(x))
 #define __va(x) phys_to_virt(x)
-#define __pa(x) __virt_to_phys(x)
+#define __pa(x) bbm_ptr_to_pa((const void *)(x))
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 
 /* ---- descriptor predicates and conversions (pgtable.h) --------------------------------------- */

@@ -32,6 +32,7 @@ typedef uint64_t u64;
 typedef uint32_t u32;
 typedef u64 phys_addr_t;
 typedef u64 pteval_t;
+typedef u64 ptval_t; /* any level's descriptor value (asm/pgtable-types.h, v7.2) */
 typedef u64 pmdval_t;
 typedef u64 pudval_t;
 typedef u64 p4dval_t;
@@ -60,6 +61,9 @@ typedef unsigned int gfp_t;
 #define EBUSY 16
 
 /* ---- DUPLICATED: geometry (page-def.h, pgtable-hwdef.h, Kconfig defaults) ------------------ */
+
+/* The Kconfig the harness checks beyond the page size: KFENCE built in (arch_kfence_init_pool()). */
+#define CONFIG_KFENCE 1
 
 #if defined(CONFIG_ARM64_4K_PAGES)
 #define CONFIG_ARM64_PAGE_SHIFT 12
