@@ -12,10 +12,11 @@
  *   STUBBED     kernel state owned by the rest of the SUT (the capability, page_alloc_available,
  *               the KFENCE pool): read from the bundled port through a query.
  *
- * Table pointers (pte_t *, pmd_t *, …) hold the entry's linear-map VA, exactly as in the kernel,
- * but are never dereferenced: every access goes through an accessor below. A plain `*ptep` in
- * the C under test faults on the host (a 0xffff… address), which the harness reports as a crash.
- * DEVIATION: plain loads and stores are not instrumented (no -fsanitize=thread hooks yet).
+ * Table pointers (pte_t *, pmd_t *, …) are host addresses in the harness's table mirror
+ * (kernel/harness/bbm_plain.c; DEVIATION: the kernel's are linear-map VAs, and `__pa()` takes
+ * both). Accessors below make every access a request; a plain `*pmdp` (upstream mm/pagewalk.c
+ * has them) is one too, through GCC's ThreadSanitizer calls, and a plain store is a BUG.
+ * Linear-map VAs used as addresses (page_address(), lm_alias(), the callers' ranges) stay VAs.
  *
  * Exactly one of CONFIG_ARM64_4K_PAGES, CONFIG_ARM64_16K_PAGES, CONFIG_ARM64_64K_PAGES is given
  * on the command line, as Kconfig does.
