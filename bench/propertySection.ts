@@ -56,6 +56,7 @@ function row(property: string, runs: number, events: number, ms: number, checkMs
  * @throws Error when a property fails on the port (the suite is broken: nothing to measure)
  */
 export function propertySection(log: (l: string) => void): PropertyResult {
+  JudgedRun.timeChecks = true;
   const rows: PropertyRow[] = [];
   let all = { runs: 0, events: 0, ms: 0, checkMs: 0 };
   for (const p of PROPERTIES) {

@@ -1,5 +1,6 @@
 // The test machine itself: allocator, failure injection, records, header.
 import { describe, expect, it } from 'vitest';
+import type { CpuId, KGen, SchedPoint } from '../contract.ts';
 import { runToCompletion } from '../sched.ts';
 import { defaultMidr, MemoryMachine } from './memory-machine.ts';
 
@@ -48,5 +49,41 @@ describe('MemoryMachine', () => {
     expect(m.onlineCpus()).toEqual([0, 1]);
     expect(m.events).toEqual([{ op: 'online', cpu: 1, bbm: 1, noabort: false }]);
     expect(m.tables().get(m.rootTable())).toBe(1);
+  });
+  it('reads and writes every entry of a page by its offset', () => {
+    const m = new MemoryMachine({ granule: '4K', cpus: [{ id: 0, bbm: 2, noabort: true }] });
+    const root = m.rootTable();
+    runToCompletion(m, 0, m.writeDesc(root + 0xff8n, 0x123n));
+    runToCompletion(m, 0, m.writeDesc(root, 0x456n));
+    expect(runToCompletion(m, 0, m.readDesc(root + 0xff8n))).toBe(0x123n);
+    expect(m.peek(root)).toBe(0x456n);
+    expect(m.peek(root + 8n)).toBe(0n);
+    expect(m.records).toEqual([]);
+  });
+
+  it("stop_machine() passes each task's scheduling point on as it is, owning the machine", () => {
+    const m = new MemoryMachine({
+      granule: '4K',
+      cpus: [
+        { id: 0, bbm: 2, noabort: true },
+        { id: 1, bbm: 0, noabort: false },
+      ],
+      online: [0, 1],
+    });
+    const root = m.rootTable();
+    function* task(cpu: CpuId): KGen<number> {
+      if (cpu === 0) yield* m.writeDesc(root, 3n);
+      else yield* m.cpuRelax();
+      return 0;
+    }
+    const points: SchedPoint[] = [];
+    const gen = m.stopMachine(task);
+    for (let r = gen.next(); r.done !== true; r = gen.next()) points.push(r.value);
+    expect(points).toEqual([
+      { cpu: 0, prim: 'stop', exclusive: true },
+      { cpu: 0, prim: 'write', pa: root, exclusive: true },
+      { cpu: 1, prim: 'relax', blocked: true, exclusive: true },
+      { cpu: 0, prim: 'resume', exclusive: true },
+    ]);
   });
 });

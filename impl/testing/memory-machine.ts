@@ -18,6 +18,7 @@ import type {
   GranuleName,
   KGen,
   Primitives,
+  SchedPoint,
   StopFn,
   TlbiKind,
 } from '../contract.ts';
@@ -71,6 +72,25 @@ export type RunRecord =
   | { readonly kind: 'warn' | 'bug' | 'panic' | 'bad-access'; readonly cpu: CpuId; readonly message: string };
 
 /**
+ * A task's scheduling point as stop_machine() passes it on: the same point, owning the machine.
+ * Built field by field, not by spreading: an object spread of points of several shapes (with and
+ * without `pa`, `blocked`) is megamorphic in V8 and made slow (dictionary) objects, which every
+ * driver then read per step — a fifth of a repaint's CPU time in the profile (bench/README.md).
+ * @param p - the task's point
+ * @returns the point with `exclusive`
+ */
+function exclusivePoint(p: SchedPoint): SchedPoint {
+  const q: { cpu: CpuId; prim: SchedPoint['prim']; exclusive: true; pa?: bigint; blocked?: boolean } = {
+    cpu: p.cpu,
+    prim: p.prim,
+    exclusive: true,
+  };
+  if (p.pa !== undefined) q.pa = p.pa;
+  if (p.blocked !== undefined) q.blocked = p.blocked;
+  return q;
+}
+
+/**
  * Where the test machine's table pages start by default: 0xf000000000, above every RAM bank a
  * configuration may have (shrinks/configRanges.ts refuses a bank that reaches it).
  * DEVIATION: the kernel takes table pages from RAM (memblock, then the page allocator); here
@@ -100,6 +120,9 @@ export function defaultMidr(cpu: CpuSpec): number {
 export class MemoryMachine implements Primitives, CpuSwitch {
   readonly granule: GranuleName;
   readonly pageSize: bigint;
+  /** `~(pageSize - 1)` and `pageSize - 1`: a PA's page and offset, computed once. */
+  private readonly pageMask: bigint;
+  private readonly offsetMask: bigint;
   /** The trace events so far. */
   readonly events: TraceEvent[] = [];
   /** Everything else that happened. */
@@ -128,6 +151,8 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   constructor(opts: MachineOptions) {
     this.granule = opts.granule;
     this.pageSize = PAGE_BYTES[opts.granule];
+    this.offsetMask = this.pageSize - 1n;
+    this.pageMask = ~this.offsetMask;
     this.cpus = new Map(opts.cpus.map((c) => [c.id, c]));
     const boot = opts.cpus[0];
     if (boot === undefined) throw new Error('MemoryMachine needs at least one CPU');
@@ -155,14 +180,28 @@ export class MemoryMachine implements Primitives, CpuSwitch {
     return pa;
   }
 
-  private slot(pa: bigint): { arr: BigUint64Array; idx: number } | undefined {
-    const page = pa & ~(this.pageSize - 1n);
-    const arr = this.pages.get(page);
+  /**
+   * The table page holding an 8-byte-aligned PA, or undefined (recorded as a bad access).
+   * @param pa - the entry's PA
+   * @returns the page's entries (index them with {@link entryIndex})
+   */
+  private tablePageOf(pa: bigint): BigUint64Array | undefined {
+    const arr = this.pages.get(pa & this.pageMask);
     if (arr === undefined || (pa & 7n) !== 0n) {
       this.records.push({ kind: 'bad-access', cpu: this.cur, message: `not a table entry: 0x${pa.toString(16)}` });
       return undefined;
     }
-    return { arr, idx: Number((pa - page) >> 3n) };
+    return arr;
+  }
+
+  /**
+   * The index of an entry in its table page: one BigInt operation (the machine's hot path: every
+   * read and write of every run; no object and no extra BigInt per access).
+   * @param pa - the entry's PA
+   * @returns its index
+   */
+  private entryIndex(pa: bigint): number {
+    return Number(pa & this.offsetMask) >>> 3;
   }
 
   // ---- driver side -------------------------------------------------------------------------
@@ -206,8 +245,7 @@ export class MemoryMachine implements Primitives, CpuSwitch {
    * @returns its value, or 0n outside table pages
    */
   peek(pa: bigint): bigint {
-    const page = pa & ~(this.pageSize - 1n);
-    return this.pages.get(page)?.[Number((pa - page) >> 3n)] ?? 0n;
+    return this.pages.get(pa & this.pageMask)?.[this.entryIndex(pa)] ?? 0n;
   }
 
   /** @returns every live table page and its level */
@@ -257,8 +295,8 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   *readDesc(pa: bigint): KGen<bigint> {
     checkEntry('readDesc', pa);
     yield { cpu: this.cur, prim: 'read', pa };
-    const s = this.slot(pa);
-    return s === undefined ? (this.data.get(pa) ?? 0n) : (s.arr[s.idx] ?? 0n);
+    const page = this.tablePageOf(pa);
+    return page === undefined ? (this.data.get(pa) ?? 0n) : (page[this.entryIndex(pa)] ?? 0n);
   }
 
   /**
@@ -269,9 +307,9 @@ export class MemoryMachine implements Primitives, CpuSwitch {
   *writeDesc(pa: bigint, val: bigint): KGen<void> {
     checkEntry('writeDesc', pa, val);
     yield { cpu: this.cur, prim: 'write', pa };
-    const page = this.pages.get(pa & ~(this.pageSize - 1n));
+    const page = this.pages.get(pa & this.pageMask);
     if (page === undefined) this.data.set(pa, val);
-    else page[Number((pa & (this.pageSize - 1n)) >> 3n)] = val;
+    else page[this.entryIndex(pa)] = val;
     this.emit({ op: 'write', cpu: this.cur, pa, val });
   }
 
@@ -317,7 +355,7 @@ export class MemoryMachine implements Primitives, CpuSwitch {
     if (!this.pages.delete(pa))
       throw new ContractViolation(
         call,
-        this.pages.has(pa & ~(this.pageSize - 1n))
+        this.pages.has(pa & this.pageMask)
           ? `not the start of a ${this.granule} table page`
           : 'not a table page (never allocated, or freed already)',
       );
@@ -417,7 +455,7 @@ export class MemoryMachine implements Primitives, CpuSwitch {
           continue;
         }
         sub.blocked = r.value.blocked === true;
-        choice = yield { ...r.value, exclusive: true };
+        choice = yield exclusivePoint(r.value);
       }
     } finally {
       this.cur = caller;
