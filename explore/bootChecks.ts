@@ -1,51 +1,93 @@
 /**
- * The checks the explorer makes when the boot is done, on the state each finalisation
- * interleaving leaves: the claim of `repaint.all-ptes` (properties/repaint/repaintProperties.ts)
- * — when the kernel repaints (`repaintAtFinalisation()`: `linear_map_requires_bbml2` and an early
- * CPU without BBML2-noabort), every linear-map VA outside the kernel alias is a plain PTE, and
- * the translation is the one map_mem() made. The model judges every event of the boot as of any
- * other step.
+ * The claims the explorer checks during the boot, each by its property's own check function on
+ * the explorer's own run, at the point of the boot where the property checks it:
+ * - just after `map_mem()`: `boot.linear-map-complete` (properties/boot/bootProperties.ts
+ *   `checkLinearMap()`: every RAM page outside NOMAP mapped once at its linear VA with
+ *   PAGE_KERNEL, nothing else, no WARN), on configurations the property admits;
+ * - just after `setup_system_features()`, on the state each finalisation interleaving leaves:
+ *   `repaint.prealloc-suffices` (properties/repaint/repaintProperties.ts `checkPrealloc()`:
+ *   nothing allocated inside stop_machine(), no panic, no table page left unlinked) under
+ *   `prealloc` with PREEMPT_RT when the kernel repaints, then `repaint.all-ptes`
+ *   (`checkAllPtes()`: a repaint leaves every linear-map VA outside the kernel alias a plain PTE;
+ *   no repaint, no leaf changed; the translation unchanged), when every secondary is early.
+ * The model judges every event of the boot as of any other step.
  *
  * Layer: explore.
  */
-import { translationOnly } from '../model/abstract/interp.ts';
-import { describeShape } from '../model/bbm/change.ts';
 import type { JudgedRun } from '../properties/harness/judgedRun.ts';
-import { LINEAR_END, LINEAR_START, leavesIn, vaHex } from '../properties/harness/leaves.ts';
-import { firstDifference } from '../properties/harness/translationDiff.ts';
-import { repaintAtFinalisation } from '../properties/kernel/gates.ts';
-import { linearVa } from '../properties/ops/targets.ts';
+import { checkLinearMap, linearMapAdmits } from '../properties/boot/bootProperties.ts';
+import {
+  checkAllPtes,
+  checkPrealloc,
+  linearShapes,
+  linearTranslation,
+  preallocApplies,
+} from '../properties/repaint/repaintProperties.ts';
+import { PropertyFailure } from '../properties/registry.ts';
 
-/** The translation before finalisation, to compare with after. */
-export type Translation = ReturnType<typeof translationOnly>;
+/** The boot claims the explorer checks (the ids of the properties they belong to). */
+export type BootClaim = 'boot.linear-map-complete' | 'repaint.prealloc-suffices' | 'repaint.all-ptes';
+
+/** A boot claim that failed: which, and the property's own message. */
+export class BootClaimFailure extends Error {
+  /**
+   * @param claim - the property
+   * @param message - its failure
+   */
+  constructor(
+    readonly claim: BootClaim,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BootClaimFailure';
+  }
+}
+
+/** What the finalisation checks compare with: the linear map just before it. */
+export interface BeforeFinal {
+  readonly translation: ReturnType<typeof linearTranslation>;
+  readonly shapes: string;
+}
+
+const as = (claim: BootClaim, check: () => void): void => {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof PropertyFailure) throw new BootClaimFailure(claim, e.message);
+    throw e;
+  }
+};
 
 /**
- * The translation of the linear map now.
- * @param run - the run
- * @returns it
+ * After `map_mem()`: the claim of `boot.linear-map-complete`.
+ * @param run - the run, map_mem() just done
+ * @throws BootClaimFailure when it fails
  */
-export function linearTranslation(run: JudgedRun): Translation {
-  return translationOnly(run.interp(LINEAR_START, LINEAR_END));
+export function checkMapMem(run: JudgedRun): void {
+  if (linearMapAdmits(run.config)) as('boot.linear-map-complete', () => checkLinearMap(run));
 }
 
 /**
- * The `repaint.all-ptes` claim on a finalised run.
- * @param run - the run, just after setup_system_features()
- * @param before - the translation just before it
- * @returns what is wrong, or undefined
+ * Just before `setup_system_features()`: what the repaint claims compare with.
+ * @param run - the run, every early secondary up
+ * @returns the translation and the leaf shapes of the linear map
  */
-export function repaintProblem(run: JudgedRun, before: Translation): string | undefined {
-  const cfg = run.config;
-  if (!repaintAtFinalisation(cfg, run.phase.early)) return undefined;
-  const diff = firstDifference(before, linearTranslation(run));
-  if (diff !== undefined)
-    return `setup_system_features() repainted: the translation of the linear map changed: ${diff}`;
-  const kstart = Number(linearVa(run, cfg.memblock.kernel.stext) - LINEAR_START);
-  const kend = Number(linearVa(run, cfg.memblock.kernel.init_begin) - LINEAR_START);
-  for (const l of leavesIn(run.model, LINEAR_START, LINEAR_END)) {
-    if (l.spanVa >= kstart && l.spanVa + l.span <= kend) continue;
-    if (l.level !== 3 || l.contiguous === 1)
-      return `setup_system_features() repainted: the ${describeShape(l)} at ${vaHex(l.spanVa)} is outside the kernel alias [${vaHex(kstart)}, ${vaHex(kend)}) and not a plain PTE`;
-  }
-  return undefined;
+export function beforeFinal(run: JudgedRun): BeforeFinal {
+  return { translation: linearTranslation(run), shapes: linearShapes(run) };
+}
+
+/**
+ * Just after `setup_system_features()`: `repaint.prealloc-suffices` where it applies (the model's
+ * verdict included, as the property reads it), then, when the model found nothing,
+ * `repaint.all-ptes` (its precondition: at least one secondary, every one early).
+ * @param run - the run, finalised, no late CPU up
+ * @param before - the linear map just before finalisation
+ * @param late - the CPUs that come up after finalisation
+ * @throws BootClaimFailure when one fails
+ */
+export function checkFinal(run: JudgedRun, before: BeforeFinal, late: readonly number[]): void {
+  if (preallocApplies(run.config, run.phase.early)) as('repaint.prealloc-suffices', () => checkPrealloc(run));
+  // A violation of the model is reported as the boot's (explore/world.ts), as before the claims.
+  if (run.violation === undefined && late.length === 0 && run.config.cpus.length > 1)
+    as('repaint.all-ptes', () => checkAllPtes(run, before.translation, before.shapes));
 }

@@ -61,38 +61,41 @@ export type SavedCounterexample = SavedCase & {
 };
 
 /**
- * The value and candidate properties of a counterexample by what failed: a step of the answers
- * experiment (its input; `ops.answers-exact`, then `ops.in-force-on-return`), the model during the
- * boot (a `bbm.*` sequence input with the same finalisation schedule and no step after it:
- * `bbm.no-tlb-conflict-without-bbml2`, then `bbm.model-clean`), or the repaint's claim (the
- * configuration: `repaint.all-ptes` finalises with the harness's own schedule), or a split claim
- * (the splits as a `split.*` input, one caller, each range placed as the search made it).
+ * The candidate cases of a counterexample by what failed, each a value and the property it is a
+ * case of, tried in order: a step of the answers experiment (its input; `ops.answers-exact`, then
+ * `ops.in-force-on-return`); the model during the boot (a `bbm.*` sequence input with the same
+ * finalisation schedule and no step after it: `bbm.no-tlb-conflict-without-bbml2`, then
+ * `bbm.model-clean`); a boot claim (the configuration: `boot.linear-map-complete` maps,
+ * `repaint.all-ptes` and `repaint.prealloc-suffices` finalise with the harness's own schedule;
+ * the prealloc claim, which reads the model's verdict, falls back on the `bbm.*` sequence input
+ * with the search's schedule); or a split claim (the splits as a `split.*` input, one caller, each
+ * range placed as the search made it).
  */
 function framing(
   input: AnswersInput,
   claim: Claim | undefined,
   split: SplitInput | undefined,
-): { value: unknown; ids: readonly string[] } {
+): { value: unknown; id: string }[] {
+  const answers = CHECKED.map((id) => ({ value: input, id }));
   if (claim !== undefined && claim.startsWith('split.')) {
     // A split claim (explore/splitClaims.ts): the splits as that property's input; when no input
     // places the same ranges, the answers input (its replay will not fail: the note says so).
-    if (split !== undefined) return { value: split, ids: [claim] };
-    return { value: input, ids: CHECKED };
+    return split !== undefined ? [{ value: split, id: claim }] : answers;
   }
-  if (claim === 'repaint.all-ptes') return { value: input.config, ids: ['repaint.all-ptes'] };
-  if (claim === 'boot') {
-    const seq: SequenceInput = {
-      config: input.config,
-      lateMask: input.lateMask,
-      preMemInit: [],
-      alone: [],
-      preFinal: [],
-      finalSchedule: input.finalSchedule,
-      steps: new CommandList([]),
-    };
-    return { value: seq, ids: ['bbm.no-tlb-conflict-without-bbml2', 'bbm.model-clean'] };
-  }
-  return { value: input, ids: CHECKED };
+  const seq: SequenceInput = {
+    config: input.config,
+    lateMask: input.lateMask,
+    preMemInit: [],
+    alone: [],
+    preFinal: [],
+    finalSchedule: input.finalSchedule,
+    steps: new CommandList([]),
+  };
+  const model = ['bbm.no-tlb-conflict-without-bbml2', 'bbm.model-clean'].map((id) => ({ value: seq, id }));
+  if (claim === 'repaint.prealloc-suffices') return [{ value: input.config, id: claim }, ...model];
+  if (claim === 'repaint.all-ptes' || claim === 'boot.linear-map-complete') return [{ value: input.config, id: claim }];
+  if (claim === 'boot') return model;
+  return answers;
 }
 
 /**
@@ -116,15 +119,22 @@ export function saveCounterexample(
   split?: SplitInput,
 ): SavedCounterexample {
   const framed = framing(input, claim, split);
-  const props = framed.ids.map((id) => PROPERTIES.find((p) => p.id === id));
-  let property = props[0];
+  const find = (id: string): AnyProperty => {
+    const p = PROPERTIES.find((q) => q.id === id);
+    if (p === undefined) throw new Error(`${id} is not in the catalogue`);
+    return p;
+  };
+  const first = framed[0];
+  if (first === undefined) throw new Error('no case to save');
+  let property = find(first.id);
   let failure = message;
-  let value = framed.value;
-  for (const p of props) {
-    if (p === undefined) continue;
-    const r = runCase(p, value, sut);
+  let value = first.value;
+  for (const c of framed) {
+    const p = find(c.id);
+    const r = runCase(p, c.value, sut);
     if (r.failed) {
       property = p;
+      value = c.value;
       failure = r.report;
       const plain = plainest(p, value, sut);
       if (plain !== value) {
@@ -134,7 +144,6 @@ export function saveCounterexample(
       break;
     }
   }
-  if (property === undefined) throw new Error(`${framed.ids[0] ?? ''} is not in the catalogue`);
   const saved = saveFailureCase(dir, {
     property,
     sutName,

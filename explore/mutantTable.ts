@@ -22,17 +22,19 @@ import { replayNode } from './world.ts';
 
 /** Where each seeded bug can show: the scopes whose world reaches the code it changes. */
 const WHERE: Readonly<Record<string, readonly string[]>> = {
+  // The boot claims (explore/bootChecks.ts): a NOMAP page; the prealloc variant, a PUD block.
+  'map-mem-maps-nomap': ['boot-nomap'],
+  'prealloc-gfp-atomic-in-stop': ['prealloc', 'prealloc-pud'],
+  'prealloc-forgets-pud-pmd-tables': ['prealloc-pud'],
   'split-pud-pfn-step': ['split-pud'],
-  'prealloc-forgets-pud-pmd-tables': ['split-pud'],
   'repaint-no-wait': ['repaint-2cpu'],
   'repaint-early-release': ['repaint-2cpu'],
   'repaint-to-cont': ['repaint-2cpu'],
-  'split-pmd-keeps-cont': ['repaint-2cpu', 'tiny'],
+  'split-pmd-keeps-cont': ['repaint-2cpu'],
   'split-without-capability': ['repaint-2cpu'],
-  'prealloc-gfp-atomic-in-stop': ['repaint-2cpu'],
   'pageattr-skips-invalid-block': ['pageattr-race'],
   'alias-whole-area': ['pageattr-race'],
-  'flush-one-page-short': ['pageattr-race', 'tiny'],
+  'flush-one-page-short': ['pageattr-race'],
   'split-pmd-validates-invalid': ['pageattr-race'],
   // The split-only claims (explore/splitClaims.ts): the leaf shapes their bugs need.
   'split-whole-range': ['split-shapes'],

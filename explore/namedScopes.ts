@@ -150,6 +150,68 @@ export const NAMED_SCOPES: readonly Scope[] = [
     exploreFinal: true,
   },
   {
+    name: 'prealloc',
+    description:
+      "4K prealloc with PREEMPT_RT, a boot CPU with BBML2-noabort and an early secondary without, tiny's layout: every interleaving of the two inside the repaint stop_machine() with the tables allocated before it, 2 preemptions",
+    config: { ...config(bank(40n * M, 32n * M), [NOABORT(0), PLAIN(1)]), variant: 'prealloc', preempt_rt: true },
+    lateMask: 0,
+    // The finalisation alone: linear_map_prealloc_split_pgtables() counts and allocates, the
+    // stop_machine() callback splits from the pool, linear_map_free_split_pgtables() frees the
+    // rest (repaint.prealloc-suffices after it, explore/bootChecks.ts).
+    ops: [],
+    maxOps: 0,
+    maxPreemptions: 2,
+    pairs: false,
+    everyCpu: false,
+    exploreFinal: true,
+  },
+  {
+    name: 'prealloc-pud',
+    description:
+      "4K prealloc with PREEMPT_RT, a boot CPU with BBML2-noabort and an early secondary without, tiny's layout and a 1 GiB PUD block: the repaint with the tables counted and allocated before stop_machine(), as the harness schedules it",
+    config: {
+      ...config(withPud(bank(40n * M, 32n * M)), [NOABORT(0), PLAIN(1)]),
+      variant: 'prealloc',
+      preempt_rt: true,
+    },
+    lateMask: 0,
+    // The count must include the PTE tables of the 512 PMD blocks split_pud() makes. The
+    // finalisation is not explored: each node replays a repaint of 262144 PTEs (about 6 s of
+    // CPU), and the interleavings inside stop_machine() are `prealloc`'s (above).
+    ops: [],
+    maxOps: 0,
+    maxPreemptions: 0,
+    pairs: false,
+    everyCpu: false,
+    exploreFinal: false,
+  },
+  {
+    name: 'boot-nomap',
+    description:
+      "4K, 2 CPUs with BBML2-noabort, tiny's layout with a NOMAP page in the PMD block (map_mem() maps around it); a split of the page before the hole, an invalidation of the page after it, 2 operations, 1 preemption",
+    // One firmware page at 39 MiB into the bank: [38M, 40M) is mapped by contiguous PTE groups
+    // but the group holding the hole, which is 15 plain PTEs (boot.linear-map-complete after
+    // map_mem(), explore/bootChecks.ts).
+    config: config({ ...bank(40n * M, 32n * M), nomap: [{ base: G + 39n * M, size: 0x1000n }] }, [
+      NOABORT(0),
+      NOABORT(1),
+    ]),
+    lateMask: 0,
+    // Target leaves (properties/ops/targets.ts): shapes largest first — 0 the contiguous PMD
+    // group, 1 the contiguous PTE groups, 2 the plain PTEs — member `leaf div 3`. Leaf 46 is the
+    // 16th group, [39M - 64K, 39M): its last page ends at the hole (split_contpte()). Leaf 2 is
+    // the first plain PTE, the page after the hole.
+    ops: [
+      split(46, 999, 1),
+      { kind: 'direct_map', which: 'invalid', page: 0, target: { leaf: 2, at: 0, whole: false } },
+    ],
+    maxOps: 2,
+    maxPreemptions: 1,
+    pairs: true,
+    everyCpu: false,
+    exploreFinal: false,
+  },
+  {
     name: 'split-shapes',
     description:
       "4K, 2 CPUs with BBML2-noabort, tiny's layout; sequences of splits at the leaf shapes (a PMD edge inside the contiguous PMD group, one page in the PMD block, 17 pages ending inside a contiguous PTE group), 2 splits, each also with its table allocation failing",

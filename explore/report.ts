@@ -100,8 +100,9 @@ export function reportLines(
   return [
     ...head,
     `FAIL  ${saved?.property ?? r.property ?? 'ops.answers-exact'} at depth ${r.depth} (${plural(size.ops, 'operation')}, ${plural(size.preemptions, 'preemption')}): ${text.split('\n')[0] ?? ''}`,
-    '  steps after boot:',
-    ...stepLines(shown),
+    ...(stepLines(shown).length === 0
+      ? ['  steps after boot: none (the boot fails)']
+      : ['  steps after boot:', ...stepLines(shown)]),
     ...text
       .split('\n')
       .slice(1)

@@ -31,7 +31,8 @@ describe('explore tiny', () => {
   test('the port exhausts the scope: every state checked, none failing', async () => {
     const r = await explore(scope, createSut);
     expect(r.kind).toBe('exhausted');
-    expect(r.stats.distinct).toBeGreaterThan(20);
+    // At least the booted machine, one split, two splits and the pair.
+    expect(r.stats.distinct).toBeGreaterThanOrEqual(4);
     expect(r.stats.generated).toBeGreaterThanOrEqual(r.stats.distinct);
     expect(r.stats.queue).toBe(0);
   });

@@ -19,6 +19,18 @@
  * visible step and its next read; a SUT that hands a page's PA to another CPU by other means than
  * a table entry would escape the first.
  *
+ * _Stutters_: a CPU whose last macro step ended at a spin's blocked point (`cpu_relax()`, a
+ * lock's wait: its condition checked just before) and which can see nothing new since (the SUT's
+ * globals, the locks, the online CPUs and the entries that step read are as they were) would only
+ * turn its spin again: picking it changes nothing but whose turn it was. Such a CPU is not offered as
+ * a choice; and where only one CPU is left to choose within the preemption bound, the driver runs
+ * it without asking (a _forced_ step: the macro choices hold the branching points only). Dropping
+ * a stutter never costs a preemption (from X, a stutter of S then Y switches as often as X then
+ * Y: a switch away from a spinning CPU is free), so every state reachable before within the bound
+ * still is. When every CPU still running stutters (a livelock), all are offered, as before.
+ * DEVIATION: a reduction that relies on the SUT contract's spins (impl/CONTRACT.md §4: "a spin
+ * re-checks its condition and changes nothing else") and on `inspect()` holding what they check.
+ *
  * Inside stop_machine() the choice picks among the CPUs still running their callback
  * (impl/testing/memory-machine.ts stopMachine()); the driver keeps its own list of them, and a
  * CPU that does not move when picked has returned from its callback.
@@ -38,6 +50,30 @@ export interface AgentState {
   done: boolean;
   /** A rolling hash of the primitives it performed (with the values it read); spins count once. */
   hist: string;
+  /**
+   * After a macro step that ended at a spin's blocked point (its condition just checked): what
+   * it could see — the world then (see {@link SpinWorld}) and the table entries that step read.
+   * While both are unchanged, running it again is a stutter.
+   */
+  spun?: { readonly world: string; readonly reads: readonly bigint[]; readonly values: string } | undefined;
+}
+
+/**
+ * What a spin can see besides the table entries it reads: the SUT's globals (`inspect()`, where
+ * the kernel's flags live), the locks taken and released, the online CPUs. explore/world.ts gives
+ * it; the state fingerprint assumes the same of `inspect()` (explore/fingerprint.ts).
+ */
+export type SpinWorld = () => string;
+
+/** How the driver reduces the interleavings it is asked for (see the module comment). */
+export interface StepOptions {
+  /** What a spin can see; without it, no spin is taken for a stutter. */
+  readonly world?: SpinWorld;
+  /**
+   * Preemptions allowed: where only one CPU can go on within them (the others finished, or
+   * spinning on what has not changed), the driver takes it without a macro choice.
+   */
+  readonly maxPreemptions?: number;
 }
 
 /** The search's view of a run stopped mid-interleaving. */
@@ -87,8 +123,9 @@ const pointText = (p: SchedPoint | undefined): string =>
  * Runs tasks by macro choices (CPU ids), as described in the module comment.
  * @param m - the machine
  * @param tasks - the tasks (distinct CPUs)
- * @param macro - the CPU to run at each macro step
+ * @param macro - the CPU to run at each branching point (forced steps are not in it)
  * @param invisible - the invisibility test
+ * @param opts - the stutter and forced-step reductions
  * @param maxRaw - livelock guard
  * @returns the run, when every task finished within the macro choices
  * @throws Suspended when a task is still running after the last macro choice
@@ -98,6 +135,7 @@ export function stepTasks(
   tasks: readonly Task[],
   macro: readonly CpuId[],
   invisible: Invisible,
+  opts: StepOptions = {},
   maxRaw = 5_000_000,
 ): SteppedRun {
   const done = tasks.map(() => false);
@@ -115,6 +153,8 @@ export function stepTasks(
   };
   for (const t of tasks) agent(t.cpu);
   const raw: number[] = [];
+  /** The entries read during the macro step in progress. */
+  let turnReads: bigint[] = [];
   let panicked: string | null = null;
   let holder = -1;
   /** The CPUs still in their stop_machine() callback, in online order (while a task is exclusive). */
@@ -154,7 +194,10 @@ export function stepTasks(
     const before = holder >= 0 && subs !== undefined ? cpu : task.cpu;
     const mover = agent(before);
     const was = mover.pending;
-    if (was?.prim === 'read' && was.pa !== undefined) mover.hist = mix(mover.hist, `r${m.peek(was.pa).toString(16)}`);
+    if (was?.prim === 'read' && was.pa !== undefined) {
+      mover.hist = mix(mover.hist, `r${m.peek(was.pa).toString(16)}`);
+      turnReads.push(was.pa);
+    }
     m.setCurrentCpu(task.cpu);
     let r: IteratorResult<SchedPoint, unknown>;
     try {
@@ -219,7 +262,10 @@ export function stepTasks(
     who.done = false;
   };
 
+  const values = (reads: readonly bigint[]): string => reads.map((pa) => m.peek(pa).toString(16)).join(',');
+
   const macroStep = (cpu: CpuId): void => {
+    turnReads = [];
     // A task (or a stop_machine() callback) not yet started first runs to its first primitive:
     // starting does nothing another CPU could see, so it is part of the same macro step.
     if (agent(cpu).pending === undefined && !agent(cpu).done) rawStep(cpu);
@@ -229,18 +275,66 @@ export function stepTasks(
       rawStep(cpu);
       moved = agent(cpu);
     }
+    // At a spin's blocked point, its condition was just checked: remember what it could see (a
+    // stutter while that stays so).
+    moved.spun =
+      !moved.done && moved.pending?.blocked === true && opts.world !== undefined
+        ? { world: opts.world(), reads: turnReads, values: values(turnReads) }
+        : undefined;
   };
 
-  for (const cpu of macro) {
+  /** Whether running `cpu` now would only turn its spin again (see the module comment). */
+  const stutters = (cpu: CpuId): boolean => {
+    const a = agents.get(cpu);
+    const spun = a?.spun;
+    if (a === undefined || spun === undefined || a.done || a.pending?.blocked !== true || opts.world === undefined)
+      return false;
+    return spun.values === values(spun.reads) && spun.world === opts.world();
+  };
+
+  /** The CPUs offered at a branching point: the runnable ones that do not stutter (all, if all do). */
+  const choices = (): CpuId[] => {
     const can = runnable();
-    if (can.length === 0) break;
+    const moving = can.filter((c) => !stutters(c));
+    return moving.length > 0 ? moving : can;
+  };
+
+  /** Whether switching to `cpu` now is a preemption (away from a CPU that could go on). */
+  const preempts = (cpu: CpuId, can: readonly CpuId[]): boolean => {
+    if (last === undefined || last === cpu) return false;
+    const prev = agents.get(last);
+    return prev !== undefined && !prev.done && can.includes(last) && prev.pending?.blocked !== true;
+  };
+
+  const step = (cpu: CpuId): void => {
+    const can = runnable();
     if (!can.includes(cpu)) throw new Error(`cpu${cpu} cannot run here (runnable: ${can.join(', ')})`);
-    if (last !== undefined && last !== cpu) {
-      const prev = agents.get(last);
-      if (prev !== undefined && !prev.done && can.includes(last) && prev.pending?.blocked !== true) preemptions++;
-    }
+    if (preempts(cpu, can)) preemptions++;
     macroStep(cpu);
     last = cpu;
+  };
+
+  let next = 0;
+  for (;;) {
+    if (tasks.every((_t, i) => done[i])) break;
+    const offered = choices();
+    if (offered.length === 0) break;
+    if (opts.maxPreemptions !== undefined) {
+      const budget = opts.maxPreemptions;
+      const can = runnable();
+      const within = offered.filter((c) => preemptions + (preempts(c, can) ? 1 : 0) <= budget);
+      const only = within[0];
+      // Never forced into a stutter (every CPU spinning on the others: a livelock): that is a
+      // branching point, whose one child is met again as the same state.
+      if (within.length === 1 && only !== undefined && !stutters(only)) {
+        step(only);
+        continue;
+      }
+    }
+    const cpu = macro[next];
+    if (cpu === undefined) throw new Suspended([...agents.values()], offered, preemptions, last, raw);
+    next++;
+    step(cpu);
   }
   if (tasks.some((_t, i) => !done[i])) throw new Suspended([...agents.values()], runnable(), preemptions, last, raw);
   return { result: { outcomes, steps: raw.length, panicked, points, pointsTaken: points.length }, raw, preemptions };

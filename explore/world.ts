@@ -22,8 +22,9 @@ import { violationReport } from '../properties/harness/violationReport.ts';
 import type { Op } from '../properties/ops/ops.ts';
 import { ExpectedMap } from '../properties/oracle/expected.ts';
 import { PropertyFailure } from '../properties/registry.ts';
-import type { Translation } from './bootChecks.ts';
-import { linearTranslation, repaintProblem } from './bootChecks.ts';
+import type { BeforeFinal, BootClaim } from './bootChecks.ts';
+import { BootClaimFailure, beforeFinal, checkFinal, checkMapMem } from './bootChecks.ts';
+import { preallocApplies } from '../properties/repaint/repaintProperties.ts';
 import { Fingerprint, stableText } from './fingerprint.ts';
 import type { Scope } from './scope.ts';
 import type { SplitClaim } from './splitClaims.ts';
@@ -32,8 +33,11 @@ import type { SplitInput } from '../properties/split/splitCase.ts';
 import type { AgentState } from './stepper.ts';
 import { stepTasks, Suspended, toBursts } from './stepper.ts';
 
-/** A failure outside the answers experiment's steps (explore/counterexample.ts saves each as its property's case). */
-export type Claim = 'repaint.all-ptes' | 'boot' | SplitClaim;
+/**
+ * A failure outside the answers experiment's steps (explore/counterexample.ts saves each as its
+ * property's case): a boot claim, the model during the boot (`boot`), a split claim.
+ */
+export type Claim = BootClaim | 'boot' | SplitClaim;
 
 /** A node: what has run, and what is running (by macro choices: CPU ids). */
 export interface ExploreNode {
@@ -117,9 +121,11 @@ export function inputOf(
  * @param scope - the scope
  * @param sut - the implementation
  * @param node - the node
+ * @param reduce - drop stutters and take forced steps (explore/stepper.ts); off only to test that
+ *   the reduction keeps every state
  * @returns the outcome
  */
-export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): NodeOutcome {
+export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode, reduce = true): NodeOutcome {
   const run = new JudgedRun(scope.config, sut);
   const oracle = new ExpectedMap();
   const page = run.model.geo.pageSize;
@@ -130,6 +136,18 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
     const tp = run.model.mem.pageOf(Number(p.pa - (p.pa % BigInt(page))));
     return tp !== undefined && !tp.reachable && run.model.walkHoldersOf(tp) === 0;
   };
+  // What a spin can see (explore/stepper.ts): the kernel's globals, the locks taken and released
+  // (the machine's lock and unlock records: a lock's wait checks its holder), the online CPUs.
+  let lockSeen = 0;
+  let lockEvents = 0;
+  const world = (): string => {
+    const recs = run.m.records;
+    for (; lockSeen < recs.length; lockSeen++) {
+      const k = recs[lockSeen]?.kind;
+      if (k === 'lock' || k === 'unlock') lockEvents++;
+    }
+    return `${stableText(run.ops.inspect())}|${lockEvents}|${run.m.onlineCpus().join(',')}`;
+  };
   const real = run.interleave.bind(run);
   let finalRaw: readonly number[] | undefined;
   let pairRaw: readonly number[] | undefined;
@@ -138,7 +156,13 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
     (macro: readonly CpuId[], record: (raw: readonly number[]) => void) =>
     (tasks: readonly Task[], _schedule?: readonly number[]): RunResult => {
       try {
-        const s = stepTasks(run.m, tasks, macro, invisible);
+        const s = stepTasks(
+          run.m,
+          tasks,
+          macro,
+          invisible,
+          reduce ? { world, maxPreemptions: scope.maxPreemptions } : {},
+        );
         record(s.raw);
         return s.result;
       } catch (e) {
@@ -155,12 +179,16 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
       run.interleave = stepped(node.finalMacro, (raw) => {
         finalRaw = raw;
       });
-    let before: Translation | undefined;
+    let before: BeforeFinal | undefined;
     boot(run, late, {
+      preMemInit: checkMapMem,
       preFinal: (r) => {
-        before = linearTranslation(r);
+        before = beforeFinal(r);
       },
       finalSchedule: expandSchedule(node.finalSchedule),
+      postFinal: (r) => {
+        if (before !== undefined) checkFinal(r, before, late);
+      },
     });
     run.interleave = real;
     if (finalRaw !== undefined) {
@@ -174,9 +202,6 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
         input: inputOf(scope, done),
         property: 'boot',
       };
-    const repaint = before === undefined ? undefined : repaintProblem(run, before);
-    if (repaint !== undefined)
-      return { kind: 'failed', message: repaint, input: inputOf(scope, done), property: 'repaint.all-ptes' };
     // The split-only claims after every split while the steps are splits (explore/splitClaims.ts).
     const claims = splitClaimsApply(scope) ? new SplitClaims(run) : undefined;
     for (const s of node.steps) {
@@ -198,6 +223,13 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
       done = { ...stripPair(done), steps: [...done.steps, { kind: 'pair', a, b, schedule }] };
     }
   } catch (e) {
+    if (e instanceof BootClaimFailure) {
+      if (finalRaw !== undefined && node.finalMacro !== undefined) {
+        const { finalMacro: _f, ...rest } = node;
+        done = { ...rest, finalSchedule: toBursts(finalRaw) };
+      }
+      return { kind: 'failed', message: e.message, input: inputOf(scope, done), property: e.claim };
+    }
     if (e instanceof SplitClaimFailure)
       return {
         kind: 'failed',
@@ -212,7 +244,11 @@ export function replayNode(scope: Scope, sut: SutFactory, node: ExploreNode): No
           kind: 'failed',
           message: violationReport(run).trimStart(),
           input: inputOf(scope, node, finalRaw, pairRaw),
-          ...(node.finalMacro === undefined ? {} : { property: 'boot' as const }),
+          // Inside the finalisation: the boot's, or the prealloc claim's where it applies (it
+          // reads the model's verdict: an allocation inside stop_machine() is one).
+          ...(node.finalMacro === undefined
+            ? {}
+            : { property: preallocApplies(scope.config, run.phase.online) ? 'repaint.prealloc-suffices' : 'boot' }),
         };
       return {
         kind: 'suspended',

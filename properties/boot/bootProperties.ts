@@ -105,6 +105,106 @@ function expectedRam(cfg: SutConfig): PhysRange[] {
   return out;
 }
 
+/**
+ * Whether a configuration is one the property admits: its NOMAP regions are ones the generator
+ * could have placed (see nomapFits). explore/ checks the claim only on such configurations.
+ * @param cfg - the configuration
+ * @returns whether `boot.linear-map-complete` speaks of it
+ */
+export function linearMapAdmits(cfg: SutConfig): boolean {
+  return nomapFits(cfg);
+}
+
+/**
+ * The claim of `boot.linear-map-complete` on a run just after `map_mem()` (`bootCpu()`), as the
+ * property checks it; explore/ calls it on its own boot at the same point.
+ * @param run - the run, the boot CPU's map_mem() done and nothing after it
+ * @throws PropertyFailure naming the first thing wrong
+ */
+export function checkLinearMap(run: JudgedRun): void {
+  const cfg = run.config;
+  const head = `map_mem() on ${describeConfig(cfg)}${cfg.memblock.nomap === undefined ? '' : ` nomap=[${cfg.memblock.nomap.map((r) => `0x${r.base.toString(16)}+0x${r.size.toString(16)}`).join(',')}]`}`;
+  if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationReport(run)}`);
+  const bad = run.records.find((r) => r.kind === 'warn' || r.kind === 'bug' || r.kind === 'bad-access');
+  if (bad !== undefined && 'message' in bad)
+    throw new PropertyFailure(`${head}\nmap_mem() recorded ${bad.kind}: ${bad.message}`);
+  const got = piecesOf(run.interp(LINEAR_START, 0xffffffffffff0000n));
+  const ram = expectedRam(cfg);
+  const first = got[0];
+  const offset = first === undefined ? 0n : first.va - first.pa;
+  // The same linear offset for every bank; compare run by run (pieces merge across equal attributes).
+  let i = 0;
+  const want = ram.map((r) => ({ va: r.base + offset, pa: r.base, size: r.size }));
+  for (const p of got) {
+    const describe = `VA 0x${p.va.toString(16)}+0x${p.size.toString(16)} → PA 0x${p.pa.toString(16)}`;
+    if (p.va < LINEAR_START || p.va + p.size > LINEAR_END)
+      throw new PropertyFailure(`${head}\n${describe} lies outside the linear map [PAGE_OFFSET, PAGE_END)`);
+    if (p.va - p.pa !== offset)
+      throw new PropertyFailure(
+        `${head}\n${describe} is not at the linear offset of the first bank (0x${offset.toString(16)})`,
+      );
+    if (
+      p.perms !== (PERM.PXN | PERM.UXN) ||
+      (p.memKey & 7) !== 0 ||
+      ((p.memKey >> 3) & 3) !== 3 ||
+      p.nG !== 0 ||
+      p.af !== 1
+    )
+      throw new PropertyFailure(
+        `${head}\n${describe} has perms ${p.perms}, memory key ${p.memKey}, nG ${p.nG}, AF ${p.af}; PAGE_KERNEL is RW, PXN, UXN, Normal inner-shareable, global, AF`,
+      );
+    // Walk the expected RAM ranges this piece covers.
+    let va = p.va;
+    while (va < p.va + p.size) {
+      const w = want[i];
+      if (w === undefined || va < w.va)
+        throw new PropertyFailure(
+          `${head}\nPA 0x${(va - offset).toString(16)} is mapped but is not RAM the kernel maps (a hole or a NOMAP region)`,
+        );
+      if (va >= w.va + w.size) {
+        i++;
+        continue;
+      }
+      const end = w.va + w.size < p.va + p.size ? w.va + w.size : p.va + p.size;
+      va = end;
+      if (end === w.va + w.size) i++;
+    }
+  }
+  // Every expected range was met in full: the pieces cover them in order, so compare totals.
+  const mapped = got.reduce((n, p) => n + p.size, 0n);
+  const total = ram.reduce((n, r) => n + r.size, 0n);
+  if (mapped !== total)
+    throw new PropertyFailure(
+      `${head}\n0x${mapped.toString(16)} bytes are mapped, 0x${total.toString(16)} bytes of RAM (banks minus NOMAP) should be`,
+    );
+  const page = PAGES[cfg.granule];
+  const plain: [bigint, bigint, string][] = [];
+  const { text, init_begin } = cfg.memblock.kernel;
+  if (ptesAtBoot(cfg) && aliasMappedAlone(cfg)) {
+    // v6.18/v7.1 map the kernel alias on its own with NO_CONT_MAPPINGS only: blocks, never cont.
+    plain.push([LINEAR_START, text + offset, 'force_pte_mapping() at boot']);
+    plain.push([init_begin + offset, LINEAR_END, 'force_pte_mapping() at boot']);
+    for (const l of leavesIn(run.model, text + offset, init_begin + offset))
+      if (l.contiguous === 1)
+        throw new PropertyFailure(
+          `${head}\nthe ${describeShape(l)} at ${vaHex(l.spanVa)} in the kernel alias is contiguous where NO_CONT_MAPPINGS forbids it`,
+        );
+  } else if (ptesAtBoot(cfg)) plain.push([LINEAR_START, LINEAR_END, 'force_pte_mapping() at boot']);
+  const pool = cfg.memblock.kfence_pool;
+  if (kfenceEarlyInit(cfg) && pool !== undefined)
+    plain.push([
+      pool + offset,
+      pool + offset + KFENCE_POOL_PAGES * page,
+      'the early KFENCE pool (NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS)',
+    ]);
+  for (const [a, b, why] of plain)
+    for (const l of leavesIn(run.model, a, b))
+      if (l.level !== 3 || l.contiguous === 1)
+        throw new PropertyFailure(
+          `${head}\nthe ${describeShape(l)} at ${vaHex(l.spanVa)} is a large leaf where ${why} forbids one`,
+        );
+}
+
 /** `boot.linear-map-complete`. */
 export const linearMapComplete: PropertyDef<SutConfig> = {
   id: 'boot.linear-map-complete',
@@ -119,85 +219,6 @@ export const linearMapComplete: PropertyDef<SutConfig> = {
   check: (cfg, sut) => {
     const run = new JudgedRun(cfg, sut);
     bootCpu(run);
-    const head = `map_mem() on ${describeConfig(cfg)}${cfg.memblock.nomap === undefined ? '' : ` nomap=[${cfg.memblock.nomap.map((r) => `0x${r.base.toString(16)}+0x${r.size.toString(16)}`).join(',')}]`}`;
-    if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationReport(run)}`);
-    const bad = run.records.find((r) => r.kind === 'warn' || r.kind === 'bug' || r.kind === 'bad-access');
-    if (bad !== undefined && 'message' in bad)
-      throw new PropertyFailure(`${head}\nmap_mem() recorded ${bad.kind}: ${bad.message}`);
-    const got = piecesOf(run.interp(LINEAR_START, 0xffffffffffff0000n));
-    const ram = expectedRam(cfg);
-    const first = got[0];
-    const offset = first === undefined ? 0n : first.va - first.pa;
-    // The same linear offset for every bank; compare run by run (pieces merge across equal attributes).
-    let i = 0;
-    const want = ram.map((r) => ({ va: r.base + offset, pa: r.base, size: r.size }));
-    for (const p of got) {
-      const describe = `VA 0x${p.va.toString(16)}+0x${p.size.toString(16)} → PA 0x${p.pa.toString(16)}`;
-      if (p.va < LINEAR_START || p.va + p.size > LINEAR_END)
-        throw new PropertyFailure(`${head}\n${describe} lies outside the linear map [PAGE_OFFSET, PAGE_END)`);
-      if (p.va - p.pa !== offset)
-        throw new PropertyFailure(
-          `${head}\n${describe} is not at the linear offset of the first bank (0x${offset.toString(16)})`,
-        );
-      if (
-        p.perms !== (PERM.PXN | PERM.UXN) ||
-        (p.memKey & 7) !== 0 ||
-        ((p.memKey >> 3) & 3) !== 3 ||
-        p.nG !== 0 ||
-        p.af !== 1
-      )
-        throw new PropertyFailure(
-          `${head}\n${describe} has perms ${p.perms}, memory key ${p.memKey}, nG ${p.nG}, AF ${p.af}; PAGE_KERNEL is RW, PXN, UXN, Normal inner-shareable, global, AF`,
-        );
-      // Walk the expected RAM ranges this piece covers.
-      let va = p.va;
-      while (va < p.va + p.size) {
-        const w = want[i];
-        if (w === undefined || va < w.va)
-          throw new PropertyFailure(
-            `${head}\nPA 0x${(va - offset).toString(16)} is mapped but is not RAM the kernel maps (a hole or a NOMAP region)`,
-          );
-        if (va >= w.va + w.size) {
-          i++;
-          continue;
-        }
-        const end = w.va + w.size < p.va + p.size ? w.va + w.size : p.va + p.size;
-        va = end;
-        if (end === w.va + w.size) i++;
-      }
-    }
-    // Every expected range was met in full: the pieces cover them in order, so compare totals.
-    const mapped = got.reduce((n, p) => n + p.size, 0n);
-    const total = ram.reduce((n, r) => n + r.size, 0n);
-    if (mapped !== total)
-      throw new PropertyFailure(
-        `${head}\n0x${mapped.toString(16)} bytes are mapped, 0x${total.toString(16)} bytes of RAM (banks minus NOMAP) should be`,
-      );
-    const page = PAGES[cfg.granule];
-    const plain: [bigint, bigint, string][] = [];
-    const { text, init_begin } = cfg.memblock.kernel;
-    if (ptesAtBoot(cfg) && aliasMappedAlone(cfg)) {
-      // v6.18/v7.1 map the kernel alias on its own with NO_CONT_MAPPINGS only: blocks, never cont.
-      plain.push([LINEAR_START, text + offset, 'force_pte_mapping() at boot']);
-      plain.push([init_begin + offset, LINEAR_END, 'force_pte_mapping() at boot']);
-      for (const l of leavesIn(run.model, text + offset, init_begin + offset))
-        if (l.contiguous === 1)
-          throw new PropertyFailure(
-            `${head}\nthe ${describeShape(l)} at ${vaHex(l.spanVa)} in the kernel alias is contiguous where NO_CONT_MAPPINGS forbids it`,
-          );
-    } else if (ptesAtBoot(cfg)) plain.push([LINEAR_START, LINEAR_END, 'force_pte_mapping() at boot']);
-    const pool = cfg.memblock.kfence_pool;
-    if (kfenceEarlyInit(cfg) && pool !== undefined)
-      plain.push([
-        pool + offset,
-        pool + offset + KFENCE_POOL_PAGES * page,
-        'the early KFENCE pool (NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS)',
-      ]);
-    for (const [a, b, why] of plain)
-      for (const l of leavesIn(run.model, a, b))
-        if (l.level !== 3 || l.contiguous === 1)
-          throw new PropertyFailure(
-            `${head}\nthe ${describeShape(l)} at ${vaHex(l.spanVa)} is a large leaf where ${why} forbids one`,
-          );
+    checkLinearMap(run);
   },
 };

@@ -23,6 +23,8 @@ export interface BootOptions {
   readonly preFinal?: (run: JudgedRun) => void;
   /** Choices for the CPUs inside stop_machine() during finalisation. */
   readonly finalSchedule?: readonly number[];
+  /** Runs just after setup_system_features(), before the late CPUs (explore/ checks the repaint here). */
+  readonly postFinal?: (run: JudgedRun) => void;
 }
 
 /**
@@ -87,5 +89,6 @@ export function boot(run: JudgedRun, late: readonly CpuId[] = [], opts: BootOpti
   for (const c of run.config.cpus.slice(1)) if (!late.includes(c.id)) startSecondary(run, c.id, 'early');
   opts.preFinal?.(run);
   finalise(run, opts.finalSchedule);
+  opts.postFinal?.(run);
   for (const id of late) startSecondary(run, id, 'late');
 }

@@ -9,7 +9,7 @@
  * Layer: properties/repaint.
  */
 import type fc from 'fast-check';
-import type { SutConfig, SutFactory } from '../../impl/index.ts';
+import type { CpuSpec, SutConfig, SutFactory } from '../../impl/index.ts';
 import { translationOnly } from '../../model/abstract/interp.ts';
 import { describeShape } from '../../model/bbm/change.ts';
 import { configArb, describeConfig } from '../arbitraries/config.ts';
@@ -59,14 +59,18 @@ function bootRepaint(
   bootCpu(run);
   memInit(run);
   for (const c of cfg.cpus.slice(1)) startSecondary(run, c.id, 'early');
-  const before = translationOnly(run.interp(LINEAR_START, LINEAR_END));
-  const leavesBefore = shapeKey(run);
+  const before = linearTranslation(run);
+  const leavesBefore = linearShapes(run);
   finalise(run);
   return { run, before, leavesBefore };
 }
 
-/** Every leaf of the linear map (entry PA, level, span, contiguity), as one comparable string. */
-function shapeKey(run: JudgedRun): string {
+/**
+ * Every leaf of the linear map (entry PA, level, span, contiguity), as one comparable string.
+ * @param run - the run
+ * @returns the string
+ */
+export function linearShapes(run: JudgedRun): string {
   return leavesIn(run.model, LINEAR_START, LINEAR_END)
     .map((l) => `${l.pa}:${l.level}:${l.spanVa}+${l.span}:${l.contiguous}`)
     .join(',');
@@ -97,32 +101,46 @@ export const allPtes: PropertyDef<SutConfig> = {
   numRuns: 8,
   check: (cfg, sut) => {
     const { run, before, leavesBefore } = bootRepaint(cfg, sut);
-    const repaint = repaintAtFinalisation(cfg, run.phase.early);
-    const head = `setup_system_features() on ${describeConfig(cfg)} (${repaint ? 'repaints' : 'no repaint: !linear_map_requires_bbml2 or every early CPU has BBML2-noabort'})`;
-    const after = translationOnly(run.interp(LINEAR_START, LINEAR_END));
-    const diff = firstDifference(before, after);
-    if (diff !== undefined)
-      throw new PropertyFailure(`${head}
-the translation of the linear map changed: ${diff}`);
-    if (!repaint) {
-      if (shapeKey(run) !== leavesBefore)
-        throw new PropertyFailure(
-          `${head}\nthe linear map's leaves changed although the kernel has no reason to repaint`,
-        );
-      return;
-    }
-    const kstart = Number(linearVa(run, cfg.memblock.kernel.stext) - LINEAR_START);
-    const kend = Number(linearVa(run, cfg.memblock.kernel.init_begin) - LINEAR_START);
-    for (const l of leavesIn(run.model, LINEAR_START, LINEAR_END)) {
-      if (l.spanVa >= kstart && l.spanVa + l.span <= kend) continue;
-      if (l.level !== 3 || l.contiguous === 1) {
-        throw new PropertyFailure(
-          `${head}\nthe ${describeShape(l)} at ${vaHex(l.spanVa)} is outside the kernel alias [${vaHex(kstart)}, ${vaHex(kend)}) and not a plain PTE`,
-        );
-      }
-    }
+    checkAllPtes(run, before, leavesBefore);
   },
 };
+
+/** The translation of the linear map now (what {@link checkAllPtes} compares). */
+export function linearTranslation(run: JudgedRun): ReturnType<typeof translationOnly> {
+  return translationOnly(run.interp(LINEAR_START, LINEAR_END));
+}
+
+/**
+ * The claim of `repaint.all-ptes` on a run just after `setup_system_features()`, as the property
+ * checks it; explore/ calls it on each finalisation interleaving it explores.
+ * @param run - the run, finalised, no late CPU up yet
+ * @param before - {@link linearTranslation} just before finalisation
+ * @param leavesBefore - {@link linearShapes} just before finalisation
+ * @throws PropertyFailure naming the first thing wrong
+ */
+export function checkAllPtes(run: JudgedRun, before: ReturnType<typeof translationOnly>, leavesBefore: string): void {
+  const cfg = run.config;
+  const repaint = repaintAtFinalisation(cfg, run.phase.early);
+  const head = `setup_system_features() on ${describeConfig(cfg)} (${repaint ? 'repaints' : 'no repaint: !linear_map_requires_bbml2 or every early CPU has BBML2-noabort'})`;
+  const diff = firstDifference(before, linearTranslation(run));
+  if (diff !== undefined) throw new PropertyFailure(`${head}\nthe translation of the linear map changed: ${diff}`);
+  if (!repaint) {
+    if (linearShapes(run) !== leavesBefore)
+      throw new PropertyFailure(
+        `${head}\nthe linear map's leaves changed although the kernel has no reason to repaint`,
+      );
+    return;
+  }
+  const kstart = Number(linearVa(run, cfg.memblock.kernel.stext) - LINEAR_START);
+  const kend = Number(linearVa(run, cfg.memblock.kernel.init_begin) - LINEAR_START);
+  for (const l of leavesIn(run.model, LINEAR_START, LINEAR_END)) {
+    if (l.spanVa >= kstart && l.spanVa + l.span <= kend) continue;
+    if (l.level !== 3 || l.contiguous === 1)
+      throw new PropertyFailure(
+        `${head}\nthe ${describeShape(l)} at ${vaHex(l.spanVa)} is outside the kernel alias [${vaHex(kstart)}, ${vaHex(kend)}) and not a plain PTE`,
+      );
+  }
+}
 
 /**
  * `repaint.prealloc-suffices`: under `prealloc` with PREEMPT_RT the repaint allocates nothing inside
@@ -145,21 +163,43 @@ export const preallocSuffices: PropertyDef<SutConfig> = {
   numRuns: 4,
   check: (cfg, sut) => {
     const { run } = bootRepaint(cfg, sut);
-    const head = `prealloc repaint on ${describeConfig(cfg)}`;
-    const stopped = run.records.find((r) => r.kind === 'alloc' && r.inStopMachine);
-    if (stopped !== undefined)
-      throw new PropertyFailure(`${head}\na table page was allocated inside stop_machine()${violationText(run)}`);
-    const panic = run.records.find((r) => r.kind === 'panic');
-    if (panic !== undefined && panic.kind === 'panic') throw new PropertyFailure(`${head}\npanic: ${panic.message}`);
-    if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationText(run)}`);
-    const unlinked: string[] = [];
-    for (const [pa] of run.m.tables()) {
-      const page = run.model.mem.pageOf(Number(pa));
-      if (page !== undefined && !page.reachable) unlinked.push('0x' + pa.toString(16));
-    }
-    if (unlinked.length > 0)
-      throw new PropertyFailure(
-        `${head}\n${unlinked.length} table page(s) neither linked nor freed: ${unlinked.slice(0, 4).join(', ')}`,
-      );
+    checkPrealloc(run);
   },
 };
+
+/**
+ * Whether `repaint.prealloc-suffices` speaks of a finalised run: `prealloc` with PREEMPT_RT and a
+ * repaint at finalisation (a boot CPU with the capability, an early secondary without).
+ * @param cfg - the configuration
+ * @param early - the CPUs online at finalisation
+ * @returns whether its claim applies
+ */
+export function preallocApplies(cfg: SutConfig, early: readonly CpuSpec[]): boolean {
+  return cfg.variant === 'prealloc' && cfg.preempt_rt && repaintAtFinalisation(cfg, early);
+}
+
+/**
+ * The claim of `repaint.prealloc-suffices` on a run just after `setup_system_features()`, as the
+ * property checks it; explore/ calls it on each finalisation interleaving it explores.
+ * @param run - the run, finalised
+ * @throws PropertyFailure naming the first thing wrong
+ */
+export function checkPrealloc(run: JudgedRun): void {
+  const cfg = run.config;
+  const head = `prealloc repaint on ${describeConfig(cfg)}`;
+  const stopped = run.records.find((r) => r.kind === 'alloc' && r.inStopMachine);
+  if (stopped !== undefined)
+    throw new PropertyFailure(`${head}\na table page was allocated inside stop_machine()${violationText(run)}`);
+  const panic = run.records.find((r) => r.kind === 'panic');
+  if (panic !== undefined && panic.kind === 'panic') throw new PropertyFailure(`${head}\npanic: ${panic.message}`);
+  if (run.violation !== undefined) throw new PropertyFailure(`${head}${violationText(run)}`);
+  const unlinked: string[] = [];
+  for (const [pa] of run.m.tables()) {
+    const page = run.model.mem.pageOf(Number(pa));
+    if (page !== undefined && !page.reachable) unlinked.push('0x' + pa.toString(16));
+  }
+  if (unlinked.length > 0)
+    throw new PropertyFailure(
+      `${head}\n${unlinked.length} table page(s) neither linked nor freed: ${unlinked.slice(0, 4).join(', ')}`,
+    );
+}
