@@ -227,10 +227,14 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
     `-I${include}`,
     `-I${join(here, 'shim')}`,
   ];
+  // What every object depends on: the compiler, the flags and the shim's headers.
+  const commonHash = createHash('sha256').update(compilerVersion(cc)).update(flags.join(' '));
+  for (const f of filesUnder(join(here, 'shim'))) commonHash.update(f).update(readFileSync(f));
+  const common = commonHash.digest('hex');
   const hash = createHash('sha256');
-  hash.update(compilerVersion(cc)).update(flags.join(' ')).update(PLAIN_LOAD_FLAGS.join(' '));
+  hash.update(common).update(PLAIN_LOAD_FLAGS.join(' '));
   for (const u of units) hash.update(u);
-  for (const f of [...harness, ...filesUnder(join(here, 'shim'))]) hash.update(f).update(readFileSync(f));
+  for (const f of harness) hash.update(f).update(readFileSync(f));
   const key = hash.digest('hex').slice(0, 16);
   const cacheDir = join(here, '..', 'node_modules', '.cache', 'bbm-kernel');
   const out = join(cacheDir, `kernel-${granule}-${key}.node`);
@@ -248,20 +252,26 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
     // The tree's units with GCC's ThreadSanitizer instrumentation, so that a plain load of a table
     // entry calls the harness (bbm_plain.c, its whole runtime: libtsan is not linked); the harness
     // without; then one shared object (Node-API's symbols resolve when Node loads it).
+    // Each object is cached too, keyed by what goes into it (compiler, flags, the shim, its own
+    // source): a patch to one file compiles that file's unit and links; the harness and the other
+    // units are compiled once per granule and spelling for every tree and every test file.
     const objects = [...harness, ...unitFiles].map((f, i) => {
-      const object = `${tmp}.${i}.o`;
       const instrument = i < harness.length ? [] : PLAIN_LOAD_FLAGS;
-      execFileSync(cc, [...flags, ...instrument, '-c', f, '-o', object], {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const object = join(cacheDir, `object-${granule}-${objectKey(common, instrument, readFileSync(f))}.o`);
+      if (existsSync(object)) return object;
+      const partial = `${object}.${process.pid}.tmp`;
+      try {
+        execFileSync(cc, [...flags, ...instrument, '-c', f, '-o', partial], {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        renameSync(partial, object);
+      } finally {
+        rmSync(partial, { force: true });
+      }
       return object;
     });
-    try {
-      execFileSync(cc, ['-shared', ...objects, '-o', tmp], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    } finally {
-      for (const o of objects) rmSync(o, { force: true });
-    }
+    execFileSync(cc, ['-shared', ...objects, '-o', tmp], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const stderr = String((e as { stderr?: Buffer }).stderr ?? '');
     const errors = stderr.split('\n').filter((l) => /error|undefined reference/.test(l));
@@ -276,6 +286,17 @@ export function buildKernelAddon(tree: string, granule: GranuleName): string {
   }
   renameSync(tmp, out);
   return out;
+}
+
+/**
+ * The cache key of one object file.
+ * @param common - the hash of the compiler, flags and shim
+ * @param instrument - the extra flags of this object
+ * @param source - its source
+ * @returns 16 hex digits
+ */
+function objectKey(common: string, instrument: readonly string[], source: Buffer): string {
+  return createHash('sha256').update(common).update(instrument.join(' ')).update(source).digest('hex').slice(0, 16);
 }
 
 const loaded = new Map<string, KernelAddon>();
