@@ -2,7 +2,9 @@
  * The seeded-bug table of explore/README.md: each seeded bug (impl/mutants) searched in the named
  * scopes where it can show, with the size of the counterexample found (operations, CPUs,
  * preemptions, as shrinks/reductions.ts `caseSize` measures any case) next to the size of the
- * shrunk random one (its corpus case in shrinks/corpus/). Prints markdown rows as it goes:
+ * shrunk random one (its corpus case in shrinks/corpus/), and what the domain shrinker's greedy
+ * descent (shrinks/quality.ts `searchSmaller()`) still takes from explore's case ("1-minimal":
+ * nothing). Prints markdown rows as it goes:
  *
  *   npx tsx explore/mutantTable.ts [MUTANT_ID…]        # BBM_EXPLORE_TIME=60s per search by default
  *
@@ -15,6 +17,8 @@ import { MUTANTS } from '../impl/mutants/catalogue.ts';
 import { saveCounterexample } from './counterexample.ts';
 import { encodeValue } from '../shrinks/encoding.ts';
 import { caseSize } from '../shrinks/reductions.ts';
+import { searchSmaller } from '../shrinks/quality.ts';
+import { PROPERTIES } from '../properties/catalogue.ts';
 import { CORPUS_DIR, loadCorpus } from '../shrinks/store.ts';
 import { namedScope } from './namedScopes.ts';
 import { initialSearch, search } from './search.ts';
@@ -61,22 +65,14 @@ const limit = (() => {
 const only = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'explore-table-'));
 const corpus = loadCorpus(CORPUS_DIR);
-/**
- * caseSize() with a split input's splits counted (it counts the input as one operation, whatever
- * `more` holds): the first split and each later one.
- */
-const sizeOf = (property: string, input: unknown): { ops: number; cpus: number; preemptions: number } => {
-  const s = caseSize(property, input);
-  const more = typeof input === 'object' && input !== null ? (input as { more?: unknown }).more : undefined;
-  return property.startsWith('split.') && Array.isArray(more) ? { ...s, ops: 1 + more.length } : s;
-};
+const sizeOf = caseSize;
 const size = (s: { ops: number; cpus: number; preemptions: number }): string =>
   `${s.ops} / ${s.cpus} / ${s.preemptions}`;
 
 console.log(
-  '| seeded bug | scope | found | explore: ops / CPUs / preemptions | depth | states | random, shrunk (corpus) | not longer |',
+  '| seeded bug | scope | found | explore: ops / CPUs / preemptions | depth | states | random, shrunk (corpus) | not longer | domain shrinker |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const m of MUTANTS) {
   if (only.length > 0 && !only.includes(m.id)) continue;
   const stored = corpus.find((e) => e.entry.sut === `mutant:${m.id}`);
@@ -96,7 +92,7 @@ for (const m of MUTANTS) {
     if (r.kind !== 'failed') {
       const how =
         r.kind === 'exhausted' ? `no: exhausted clean` : `no: stopped after ${Math.round(r.stats.elapsedMs / 1000)} s`;
-      console.log(`| ${m.id} | ${name} | ${how} | | | ${r.stats.generated} | ${randomText} | |`);
+      console.log(`| ${m.id} | ${name} | ${how} | | | ${r.stats.generated} | ${randomText} | | |`);
       continue;
     }
     const saved = saveCounterexample(dir, `mutant:${m.id}`, m.createSut, r.input, r.message, r.property, r.split);
@@ -104,8 +100,21 @@ for (const m of MUTANTS) {
     const found = sizeOf(property, encodeValue(saved.value));
     const shorter =
       random === undefined ? '' : found.ops <= random.ops && found.preemptions <= random.preemptions ? 'yes' : 'NO';
+    // The domain shrinker's greedy descent from explore's case (shrinks/quality.ts): what it still
+    // takes away (the scopes' second CPU, mostly), or "1-minimal".
+    const p = PROPERTIES.find((x) => x.id === property);
+    const less =
+      p === undefined || saved.note !== undefined
+        ? undefined
+        : searchSmaller(p, encodeValue(saved.value), m.createSut, 100);
+    const shrunk =
+      less === undefined
+        ? ''
+        : JSON.stringify(less.found) === JSON.stringify(less.saved)
+          ? '1-minimal'
+          : `→ ${size(less.found)}`;
     console.log(
-      `| ${m.id} | ${name} | yes (${property}${saved.note === undefined ? '' : `; ${saved.note}`}) | ${size(found)} | ${r.depth} | ${r.stats.generated} | ${randomText} | ${shorter} |`,
+      `| ${m.id} | ${name} | yes (${property}${saved.note === undefined ? '' : `; ${saved.note}`}) | ${size(found)} | ${r.depth} | ${r.stats.generated} | ${randomText} | ${shorter} | ${shrunk} |`,
     );
   }
 }

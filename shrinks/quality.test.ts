@@ -42,6 +42,10 @@ describe('shrink quality measures', () => {
       preemptions: 0,
     });
     expect(caseSize('repaint.all-ptes', config(2))).toEqual({ ops: 0, cpus: 2, preemptions: 0 });
+    // A sequence of splits is one operation a split; a valid round trip is two calls.
+    const aim = { run: 0, at: 0, pages: 1, flavour: 'aligned' };
+    expect(caseSize('split.boundaries-exact', { config: config(1), ...aim, more: [aim, aim] }).ops).toBe(3);
+    expect(caseSize('perm.valid-roundtrip', { config: config(1), leaf: 0, whole: true, pages: 1 }).ops).toBe(2);
   });
 
   it('reduces by one operation, CPU or burst at a time', () => {
@@ -51,6 +55,15 @@ describe('shrink quality measures', () => {
     expect(sizes).toContainEqual({ ops: 3, cpus: 3, preemptions: 2 });
     expect(sizes).toContainEqual({ ops: 4, cpus: 2, preemptions: 2 });
     expect(sizes).toContainEqual({ ops: 4, cpus: 3, preemptions: 1 });
+  });
+
+  it('reduces a sequence of splits by one split, the first one included', () => {
+    const a = (run: number) => ({ run, at: 0, pages: 1, flavour: 'aligned' });
+    const input = { config: config(1), ...a(0), more: [a(1), a(2)] };
+    const fewer = reductions(input) as { run: number; more: { run: number }[] }[];
+    const runs = fewer.map((r) => [r.run, ...r.more.map((m) => m.run)].join(','));
+    expect(runs).toEqual(expect.arrayContaining(['0,2', '0,1', '1,2']));
+    for (const r of fewer) expect(caseSize('split.boundaries-exact', r).ops).toBe(2);
   });
 
   it('keeps the late mask in step when a CPU goes', () => {

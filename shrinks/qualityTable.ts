@@ -53,7 +53,7 @@ export const HAND_MINIMUM: Readonly<Record<string, CaseSize>> = {
   'kfence-pool-left-in-blocks': { ops: 1, cpus: 1, preemptions: 0 },
   'prealloc-gfp-atomic-in-stop': { ops: 0, cpus: 2, preemptions: 0 },
   'prealloc-forgets-pud-pmd-tables': { ops: 0, cpus: 2, preemptions: 0 },
-  'pageattr-skips-invalid-block': { ops: 1, cpus: 1, preemptions: 0 },
+  'pageattr-skips-invalid-block': { ops: 2, cpus: 1, preemptions: 0 },
   'alias-whole-area': { ops: 1, cpus: 1, preemptions: 0 },
   'flush-one-page-short': { ops: 1, cpus: 1, preemptions: 0 },
 };

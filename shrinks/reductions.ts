@@ -1,14 +1,15 @@
 /**
  * The measures of a counterexample — kernel operations, CPUs, preemptions — and its one-step
- * reductions: drop one operation, keep one half of an interleaved pair, drop one secondary CPU of
- * a kind another CPU has, drop one burst of a schedule. The reductions are both the domain
+ * reductions: drop one operation (a step, or a split of a sequence of splits), keep one half of an
+ * interleaved pair, drop one secondary CPU of a kind another CPU has, drop one burst of a schedule. The reductions are both the domain
  * shrinker (domainShrink.ts) and the moves of the shrink-quality search (quality.ts).
  *
  * Sizes are read from the encoded value (shrinks/encoding.ts), so that every property input is
  * measured the same way:
  * - operations: the kernel calls after boot and in the early windows (an interleaved pair is two);
- *   a property whose input is one call (a split, a permission change) counts one, a boot or a
- *   repaint none;
+ *   a property whose input is one call (a split, a permission change) counts one, a sequence of
+ *   splits (`split.*`: the first and each of `more`) one a split, `perm.valid-roundtrip` two
+ *   (`set_memory_valid(…, false)`, then `(…, true)`), a boot or a repaint none;
  * - CPUs: the configuration's;
  * - preemptions: the switches between tasks in the burst schedules (a pair's, and the
  *   finalisation's inside stop_machine()): consecutive bursts that pick different tasks.
@@ -75,7 +76,10 @@ export function caseSize(propertyId: string, input: unknown): CaseSize {
   if (ls.length > 0) {
     ops = ls.reduce((a, l) => a + l.items.reduce((b, s) => b + (s.kind === 'pair' ? 2 : 1), 0), 0);
     for (const l of ls) for (const s of l.items) if (s.kind === 'pair') preemptions += switches(s.schedule ?? [], 2);
-  } else ops = 'granule' in d ? 0 : propertyId === 'perm.exact' && d['roFirst'] === true ? 2 : 1;
+  } else if ('granule' in d) ops = 0;
+  else if (propertyId === 'perm.exact' && d['roFirst'] === true) ops = 2;
+  else if (propertyId === 'perm.valid-roundtrip') ops = 2;
+  else ops = Array.isArray(d['more']) ? 1 + d['more'].length : 1;
   if (Array.isArray(d['finalSchedule'])) preemptions += switches(d['finalSchedule'] as Burst[], cpus);
   return { ops, cpus, preemptions };
 }
@@ -103,6 +107,14 @@ export function reductions(input: unknown): unknown[] {
         });
       }
     });
+  // A sequence of splits (split.*: the first range, then each of `more`): one split fewer — any of
+  // `more`, or the first, whose place the next one takes.
+  const more = d['more'];
+  if (Array.isArray(more) && more.length > 0) {
+    more.forEach((_m, j) => out.push({ ...d, more: [...more.slice(0, j), ...more.slice(j + 1)] }));
+    const [next, ...rest] = more as unknown[];
+    if (isObject(next)) out.push({ ...d, ...next, more: rest });
+  }
   const fin = d['finalSchedule'];
   if (Array.isArray(fin))
     fin.forEach((_b, j) => out.push({ ...d, finalSchedule: [...fin.slice(0, j), ...fin.slice(j + 1)] }));
