@@ -33,7 +33,9 @@ const nodeSchema = z.strictObject({
 
 /** The checkpoint file format. */
 export const checkpointSchema = z.strictObject({
-  schema: z.literal('bbm-explore-checkpoint/1'),
+  // /2: the macro choices hold branching points only (explore/stepper.ts forced steps); a /1
+  // file's choices would replay another run, so it is refused.
+  schema: z.literal('bbm-explore-checkpoint/2'),
   scope: z.string(),
   scopeDigest: z.string().regex(/^[0-9a-f]{40}$/),
   sut: z.string(),
@@ -67,7 +69,7 @@ export function scopeDigest(scope: Scope): string {
  */
 export function saveCheckpoint(file: string, scope: Scope, sut: string, state: SearchState): void {
   const data: z.input<typeof checkpointSchema> = {
-    schema: 'bbm-explore-checkpoint/1',
+    schema: 'bbm-explore-checkpoint/2',
     scope: scope.name,
     scopeDigest: scopeDigest(scope),
     sut,

@@ -37,7 +37,7 @@ describe('explore: bad input', () => {
       `bbm-verify: explore: --scope: ${bad}: config: Invalid input: expected object, received number`,
     ]);
     const ck = join(dir, 'bad-ck.json');
-    writeFileSync(ck, '{"schema":"bbm-explore-checkpoint/1"');
+    writeFileSync(ck, '{"schema":"bbm-explore-checkpoint/2"');
     const c = await cli('--scope', 'tiny', '--checkpoint', ck, '--progress', 'off');
     expect(c.code).toBe(2);
     expect(c.stderr[0]).toMatch(/--checkpoint: .*bad-ck\.json: not a checkpoint/);
