@@ -55,6 +55,22 @@ function editedTree(from: string, to: string): string {
   return tree;
 }
 
+/**
+ * What one split of [2M+4K, 2M+8K) on a booted 4K fixture of the tree throws (split_pmd() of the
+ * PMD block, then split_contpte() of its 64K group). Once only: a dead task keeps
+ * pgtable_split_lock, as in the kernel.
+ */
+function splitOnceThrows(tree: string): unknown {
+  const f = fixture(makeConfig('4K'), { factory: createKernelSut(tree) });
+  bootAll(f);
+  try {
+    f.run(f.ops.split_kernel_leaf_mapping(PAGE_OFFSET + 0x201000n, PAGE_OFFSET + 0x202000n));
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('kernel C harness: bad trees and patches', () => {
   it('a folder without arch/arm64/mm/mmu.c is refused by name', () => {
     const empty = mkdtempSync(join(tmpdir(), 'bbm-empty-'));
@@ -87,15 +103,7 @@ describe('kernel C harness: the C misbehaves', () => {
       '\tpte_phys = pgd_pgtable_alloc_init_mm_gfp(PGTABLE_LEVEL_PTE, gfp);',
       '\tBUG_ON(to_cont);\n\tpte_phys = pgd_pgtable_alloc_init_mm_gfp(PGTABLE_LEVEL_PTE, gfp);',
     );
-    const f = fixture(makeConfig('4K'), { factory: createKernelSut(tree) });
-    bootAll(f);
-    // Once only: the dead task keeps pgtable_split_lock, as in the kernel.
-    let thrown: unknown;
-    try {
-      f.run(f.ops.split_kernel_leaf_mapping(PAGE_OFFSET + 0x201000n, PAGE_OFFSET + 0x202000n));
-    } catch (e) {
-      thrown = e;
-    }
+    const thrown = splitOnceThrows(tree);
     expect(thrown).toBeInstanceOf(KernelBug);
     expect((thrown as Error).message).toMatch(/^split_pmd: BUG_ON\(to_cont\) at arch\/arm64\/mm\/mmu\.c:\d+$/);
   });
@@ -146,15 +154,7 @@ describe('kernel C harness: the C misbehaves', () => {
       '\tfor (i = 0; i < CONT_PTES; i++, ptep++)',
       '\t*ptep = __ptep_get(ptep);\n\tfor (i = 0; i < CONT_PTES; i++, ptep++)',
     );
-    const f = fixture(makeConfig('4K'), { factory: createKernelSut(tree) });
-    bootAll(f);
-    let thrown: unknown;
-    try {
-      // A 64K contiguous group of the 4K linear map is split by split_contpte().
-      f.run(f.ops.split_kernel_leaf_mapping(PAGE_OFFSET + 0x201000n, PAGE_OFFSET + 0x202000n));
-    } catch (e) {
-      thrown = e;
-    }
+    const thrown = splitOnceThrows(tree);
     expect(thrown).toBeInstanceOf(KernelBug);
     expect((thrown as Error).message).toMatch(/^bbm harness: plain 8-byte store to the table entry at PA 0x[0-9a-f]+ /);
   });
