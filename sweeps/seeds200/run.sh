@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The 200-seed sweep of issue 13, resumable across sessions: every property of the catalogue at its
+# default budget at 200 seeds (the base seed and 199 derived from it), on the bundled port and on
+# impl/alt/minimal-split.ts, as 40 shards per SUT (`verify --shard I/40`). A shard whose JSON
+# summary is here is not run again; `status` merges the complete SUTs (merge-summaries).
+#
+# The code the verdicts are about is pinned by FINGERPRINT: the sha256 of every source file that
+# the `verify` verb, its child and both SUTs load (esbuild's metafile of their bundles) and of package-lock.json. A
+# tree whose fingerprint differs refuses to add shards: start a new sweep instead.
+#
+# usage: sweeps/seeds200/run.sh [--tree DIR] run [port|minimal-split]...   (run shards until done)
+#        sweeps/seeds200/run.sh [--tree DIR] fingerprint
+#        sweeps/seeds200/run.sh status
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+tree="$(cd "$here/../.." && pwd)"
+if [ "${1:-}" = "--tree" ]; then tree="$(cd "$2" && pwd)"; shift 2; fi
+SEED=20261125
+SEEDS=200
+SHARDS=40
+
+die() { echo "sweep: $*" >&2; exit 2; }
+
+fingerprint() {
+  local meta
+  meta="$(mktemp -d)"
+  (cd "$tree" && npx esbuild cli/verify.ts cli/verifyChild.ts impl/alt/minimal-split.ts impl/index.ts \
+    --bundle --platform=node --format=esm --packages=external --log-level=error \
+    --metafile="$meta/meta.json" --outdir="$meta/out")
+  (cd "$tree" && node -e '
+    const { createHash } = require("node:crypto");
+    const { readFileSync } = require("node:fs");
+    const files = [...Object.keys(JSON.parse(readFileSync(process.argv[1], "utf8")).inputs), "package-lock.json",
+      "bin/verify-child.mjs", "bin/plugin-hooks.mjs"].sort();
+    const h = createHash("sha256");
+    for (const f of files) h.update(f + " " + createHash("sha256").update(readFileSync(f)).digest("hex") + "\n");
+    console.log(h.digest("hex"));
+  ' "$meta/meta.json")
+  rm -rf "$meta"
+}
+
+sutPath() { case "$1" in port) echo port ;; minimal-split) echo impl/alt/minimal-split.ts ;; *) die "no SUT $1 (port, minimal-split)" ;; esac; }
+
+cmd="${1:-status}"; shift || true
+case "$cmd" in
+fingerprint) fingerprint ;;
+run)
+  fp="$(fingerprint)"
+  if [ -f "$here/FINGERPRINT" ]; then
+    [ "$(cat "$here/FINGERPRINT")" = "$fp" ] || die "$tree is not the code this sweep ran on (FINGERPRINT differs): start a new sweep"
+  else
+    echo "$fp" >"$here/FINGERPRINT"
+    git -C "$tree" rev-parse HEAD >"$here/COMMIT"
+  fi
+  suts=("$@"); [ ${#suts[@]} -gt 0 ] || suts=(port minimal-split)
+  for sut in "${suts[@]}"; do
+    mkdir -p "$here/$sut"
+    for i in $(seq 1 $SHARDS); do
+      out="$here/$sut/shard-$(printf %02d "$i").json"
+      [ -f "$out" ] && continue
+      start=$(date +%s)
+      set +e
+      (cd "$tree" && npx tsx cli/main.ts verify --sut "$(sutPath "$sut")" --seed $SEED --seeds $SEEDS \
+        --shard "$i/$SHARDS" --no-corpus --progress off --json "$out.part" >"$here/$sut/shard-$(printf %02d "$i").log" 2>&1)
+      rc=$?
+      set -e
+      [ -f "$out.part" ] && mv "$out.part" "$out"
+      echo "sweep: $sut shard $i/$SHARDS exit $rc in $(( $(date +%s) - start )) s: $(tail -1 "$here/$sut/shard-$(printf %02d "$i").log")"
+      [ $rc -le 1 ] || die "$sut shard $i/$SHARDS: exit $rc (see its log)"
+    done
+  done
+  ;;
+status)
+  for sut in port minimal-split; do
+    n=$(ls "$here/$sut"/shard-*.json 2>/dev/null | wc -l)
+    if [ "$n" -eq $SHARDS ]; then
+      (cd "$tree" && npx tsx cli/main.ts merge-summaries "$here/$sut"/shard-*.json --json "$here/$sut.json") | sed "s/^/$sut: /" || true
+    else
+      echo "$sut: $n/$SHARDS shards done"
+    fi
+  done
+  ;;
+*) die "usage: run.sh [--tree DIR] run [port|minimal-split]... | fingerprint | status" ;;
+esac
