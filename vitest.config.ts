@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{model,impl,kernel,properties,shrinks,reports,cli,bench,explore}/**/*.test.ts'],
+    include: ['{model,impl,kernel,properties,shrinks,reports,cli,bench,explore,sweeps}/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],
     // A guard against a hung test, never a speed check (speed is `npm run bench`): generous, so
     // that a loaded machine makes a run slow, not red.

@@ -45,6 +45,8 @@ cmd="${1:-status}"; shift || true
 case "$cmd" in
 fingerprint) fingerprint ;;
 run)
+  suts=("$@"); [ ${#suts[@]} -gt 0 ] || suts=(port minimal-split)
+  for sut in "${suts[@]}"; do sutPath "$sut" >/dev/null; done
   fp="$(fingerprint)"
   if [ -f "$here/FINGERPRINT" ]; then
     [ "$(cat "$here/FINGERPRINT")" = "$fp" ] || die "$tree is not the code this sweep ran on (FINGERPRINT differs): start a new sweep"
@@ -52,7 +54,6 @@ run)
     echo "$fp" >"$here/FINGERPRINT"
     git -C "$tree" rev-parse HEAD >"$here/COMMIT"
   fi
-  suts=("$@"); [ ${#suts[@]} -gt 0 ] || suts=(port minimal-split)
   for sut in "${suts[@]}"; do
     mkdir -p "$here/$sut"
     for i in $(seq 1 $SHARDS); do

@@ -1,0 +1,80 @@
+// sweeps/seeds200/run.sh pins a sweep to the code its verdicts are about: the fingerprint is the
+// same for the same tree, moves when one byte of a file `verify` loads moves (a model rule, a
+// property), stays when a file it does not load moves (a test, the bench), and `run` refuses a
+// tree whose fingerprint is not the sweep's with one line and exit 2, before any shard runs.
+// Each case runs on a copy of the tree in a temporary folder (node_modules linked), never on the
+// sweep committed here.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const SCRIPT = join(repo, 'sweeps/seeds200/run.sh');
+
+/** A copy of the repository's sources (no node_modules, no .git) with node_modules linked. */
+function copyTree(): string {
+  const tree = mkdtempSync(join(tmpdir(), 'bbm-sweep-tree-'));
+  for (const entry of readdirSync(repo)) {
+    if (entry === 'node_modules' || entry === '.git' || entry === 'sweeps') continue;
+    cpSync(join(repo, entry), join(tree, entry), { recursive: true });
+  }
+  symlinkSync(join(repo, 'node_modules'), join(tree, 'node_modules'));
+  return tree;
+}
+
+/** The script copied beside a FINGERPRINT of our choosing, so that the real sweep is never touched. */
+function sweepDir(fingerprint: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'bbm-sweep-')), 'seeds200');
+  mkdirSync(dir);
+  cpSync(SCRIPT, join(dir, 'run.sh'));
+  writeFileSync(join(dir, 'FINGERPRINT'), fingerprint + '\n');
+  return dir;
+}
+
+function run(dir: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('bash', [join(dir, 'run.sh'), ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+
+describe('sweeps/seeds200/run.sh', () => {
+  const tree = copyTree();
+  const dir = sweepDir('0'.repeat(64));
+  const first = run(dir, '--tree', tree, 'fingerprint');
+
+  it('fingerprints a tree: a sha256, the same twice', () => {
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^[0-9a-f]{64}$/);
+    expect(run(dir, '--tree', tree, 'fingerprint').stdout).toBe(first.stdout);
+  });
+
+  it('keeps the fingerprint when a file verify does not load changes (a test, the bench)', () => {
+    appendFileSync(join(tree, 'bench/README.md'), '\nchanged\n');
+    appendFileSync(join(tree, 'model/step.test.ts'), '\n// changed\n');
+    expect(run(dir, '--tree', tree, 'fingerprint').stdout).toBe(first.stdout);
+  });
+
+  it('moves the fingerprint when a file verify loads changes, and run then refuses the tree', () => {
+    const other = copyTree();
+    appendFileSync(join(other, 'model/step.ts'), '\n// changed\n');
+    const moved = run(dir, '--tree', other, 'fingerprint');
+    expect(moved.stdout).toMatch(/^[0-9a-f]{64}$/);
+    expect(moved.stdout).not.toBe(first.stdout);
+    const pinned = sweepDir(first.stdout);
+    const refused = run(pinned, '--tree', other, 'run', 'port');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `sweep: ${other} is not the code this sweep ran on (FINGERPRINT differs): start a new sweep`,
+    );
+    expect(readdirSync(pinned)).toEqual(['FINGERPRINT', 'run.sh']);
+  });
+
+  it('names a SUT it does not know with one line and exit 2', () => {
+    const pinned = sweepDir(first.stdout);
+    const r = run(pinned, '--tree', tree, 'run', 'nonesuch');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sweep: no SUT nonesuch (port, minimal-split)');
+  });
+});
