@@ -77,7 +77,15 @@ status)
     if [ "$n" -eq $SHARDS ]; then
       (cd "$tree" && npx tsx cli/main.ts merge-summaries "$here/$sut"/shard-*.json --json "$here/$sut.json") | sed "s/^/$sut: /" || true
     else
-      echo "$sut: $n/$SHARDS shards done"
+      echo -n "$sut: $n/$SHARDS shards done"
+      [ "$n" -eq 0 ] || node -e '
+        const fs = require("node:fs");
+        const rows = process.argv.slice(1).flatMap((f) => JSON.parse(fs.readFileSync(f, "utf8")).results);
+        const n = (st) => rows.filter((r) => r.status === st).length;
+        const runs = rows.reduce((a, r) => a + r.runs, 0);
+        console.log(`: ${rows.length} property × seed jobs, ${runs} runs; ${n("pass")} passed, ${n("fail") + n("error")} failed, ${n("skip") + n("no-input")} skipped`);
+      ' "$here/$sut"/shard-*.json
+      [ "$n" -gt 0 ] || echo
     fi
   done
   ;;
