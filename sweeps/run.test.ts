@@ -1,11 +1,21 @@
 // sweeps/seeds200/run.sh pins a sweep to the code its verdicts are about: the fingerprint is the
 // same for the same tree, moves when one byte of a file `verify` loads moves (a model rule, a
 // property), stays when a file it does not load moves (a test, the bench), and `run` refuses a
-// tree whose fingerprint is not the sweep's with one line and exit 2, before any shard runs.
+// tree whose fingerprint is not the sweep's with one line and exit 2, before any shard runs;
+// `status` adds up the shards done.
 // Each case runs on a copy of the tree in a temporary folder (node_modules linked), never on the
 // sweep committed here.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +79,45 @@ describe('sweeps/seeds200/run.sh', () => {
       `sweep: ${other} is not the code this sweep ran on (FINGERPRINT differs): start a new sweep`,
     );
     expect(readdirSync(pinned)).toEqual(['FINGERPRINT', 'run.sh']);
+  });
+
+  it('counts the shards done and adds up their results', () => {
+    const pinned = sweepDir(first.stdout);
+    mkdirSync(join(pinned, 'port'));
+    const row = (status: string, runs: number): object => ({ property: 'p', seed: 1, status, runs, ms: 1 });
+    const shard = (results: object[]): string =>
+      JSON.stringify({ format: 'bbm-verify-summary/1', sut: 'port', seeds: [1], ms: 1, results, counterexamples: [] });
+    writeFileSync(join(pinned, 'port/shard-01.json'), shard([row('pass', 60), row('fail', 3)]));
+    writeFileSync(join(pinned, 'port/shard-02.json'), shard([row('pass', 20), row('skip', 0)]));
+    const r = run(pinned, 'status');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'port: 2/40 shards done: 4 property × seed jobs, 83 runs; 2 passed, 1 failed, 1 skipped',
+      'minimal-split: 0/40 shards done',
+    ]);
+  });
+
+  it('merges a SUT whose 40 shards are all done into the summary of the whole run', () => {
+    const pinned = sweepDir(first.stdout);
+    mkdirSync(join(pinned, 'port'));
+    for (let i = 1; i <= 40; i++)
+      writeFileSync(
+        join(pinned, `port/shard-${String(i).padStart(2, '0')}.json`),
+        JSON.stringify({
+          format: 'bbm-verify-summary/1',
+          sut: 'port',
+          seeds: [1, 2],
+          shard: { index: i, count: 40 },
+          ms: 10,
+          results: [{ property: `p${i}`, seed: 1, status: 'pass', runs: 5, ms: 10 }],
+          counterexamples: [],
+        }),
+      );
+    const r = run(pinned, '--tree', tree, 'status');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^port: 40 shards: .*40 passed, 0 failed/);
+    const merged = JSON.parse(readFileSync(join(pinned, 'port.json'), 'utf8')) as { results: { property: string }[] };
+    expect(merged.results.map((x) => x.property)).toEqual(Array.from({ length: 40 }, (_, i) => `p${i + 1}`));
   });
 
   it('names a SUT it does not know with one line and exit 2', () => {

@@ -73,9 +73,11 @@ run)
   ;;
 status)
   for sut in port minimal-split; do
-    n=$(ls "$here/$sut"/shard-*.json 2>/dev/null | wc -l)
+    shopt -s nullglob
+    done_shards=("$here/$sut"/shard-*.json)
+    n=${#done_shards[@]}
     if [ "$n" -eq $SHARDS ]; then
-      (cd "$tree" && npx tsx cli/main.ts merge-summaries "$here/$sut"/shard-*.json --json "$here/$sut.json") | sed "s/^/$sut: /" || true
+      (cd "$tree" && npx tsx cli/main.ts merge-summaries "${done_shards[@]}" --json "$here/$sut.json") | sed "s/^/$sut: /" || true
     else
       echo -n "$sut: $n/$SHARDS shards done"
       [ "$n" -eq 0 ] || node -e '
@@ -84,7 +86,7 @@ status)
         const n = (st) => rows.filter((r) => r.status === st).length;
         const runs = rows.reduce((a, r) => a + r.runs, 0);
         console.log(`: ${rows.length} property × seed jobs, ${runs} runs; ${n("pass")} passed, ${n("fail") + n("error")} failed, ${n("skip") + n("no-input")} skipped`);
-      ' "$here/$sut"/shard-*.json
+      ' "${done_shards[@]}"
       [ "$n" -gt 0 ] || echo
     fi
   done
