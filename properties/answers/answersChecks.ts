@@ -28,6 +28,7 @@ import { knownBugOf, narrows, outcomeOf } from '../kernel/outcomes.ts';
 import { describeOp, opReachable } from '../ops/ops.ts';
 import type { Op } from '../ops/ops.ts';
 import type { Intent } from '../ops/resolve.ts';
+import { callersSerialise } from '../ops/ownership.ts';
 import { intentGen, linearPa, linearVa, resolveOp } from '../ops/resolve.ts';
 import type { ExpectedMap } from '../oracle/expected.ts';
 import type { Maplet } from '../../model/abstract/interp.ts';
@@ -145,10 +146,11 @@ export function runStep(run: JudgedRun, oracle: ExpectedMap, step: Step, check: 
   const ib = resolveOp(run, step.b, cb, hidden);
   const oa = outcome(run, ia, ca);
   const ob = outcome(run, ib, cb);
-  // Concurrent permission changes own disjoint pages (pageattr.c's lockless walk); when the
-  // drawn pair would share one, the kernel's callers would serialise: run them one after the
-  // other. So they are with one CPU online (the test machine runs one task per CPU).
-  if (ca === cb || overlap(oa.changes, ob.changes)) {
+  // Concurrent callers own disjoint pages (properties/ops/ownership.ts: a bare split owns its
+  // range too; two calls under pgtable_split_lock alone are ordered by it); when the drawn pair
+  // would share one, the kernel's callers would serialise: run them one after the other. So
+  // they are with one CPU online (one task per CPU).
+  if (ca === cb || callersSerialise(run, ia, ib) || overlap(oa.changes, ob.changes)) {
     judge(run, oracle, [{ op: step.a, it: ia, out: oa, cpu: ca }], undefined, check, () =>
       run.run(`${describeOp(step.a)} [cpu${ca}]`, intentGen(run, ia), ca),
     );

@@ -1,6 +1,8 @@
 /**
  * Command: two kernel operations on two CPUs, interleaved at every primitive by a drawn burst
- * schedule ("cpu A for 700 steps, then cpu B for 3, …").
+ * schedule ("cpu A for 700 steps, then cpu B for 3, …") — unless their callers would order them:
+ * two owners of one page, not both under pgtable_split_lock alone, run one after the other
+ * (properties/ops/ownership.ts).
  *
  * Layer: properties/commands.
  */
@@ -10,7 +12,8 @@ import { describeSchedule, expandSchedule } from '../arbitraries/schedule.ts';
 import type { JudgedRun } from '../harness/judgedRun.ts';
 import type { Op } from '../ops/ops.ts';
 import { describeOp, opReachable } from '../ops/ops.ts';
-import { opGen } from '../ops/resolve.ts';
+import { callersSerialise } from '../ops/ownership.ts';
+import { intentGen, resolveOp } from '../ops/resolve.ts';
 import type { CommandData, KernelCommand, SystemModel } from './systemModel.ts';
 
 /** Two operations at once. */
@@ -39,11 +42,21 @@ export class InterleavedCommand implements KernelCommand {
     const online = run.m.onlineCpus();
     const ca = online[0] ?? 0;
     const cb = online[1 % online.length] ?? 0;
-    const tasks: Task[] = [
-      { cpu: ca, gen: opGen(run, this.a, ca), label: `${describeOp(this.a)} [cpu${ca}]` },
-      { cpu: cb, gen: opGen(run, this.b, cb), label: `${describeOp(this.b)} [cpu${cb}]` },
-    ];
-    run.interleave(tasks, expandSchedule(this.schedule));
+    const ia = resolveOp(run, this.a, ca);
+    const ib = resolveOp(run, this.b, cb);
+    const la = `${describeOp(this.a)} [cpu${ca}]`;
+    const lb = `${describeOp(this.b)} [cpu${cb}]`;
+    if (ca === cb || callersSerialise(run, ia, ib)) {
+      // Their callers would order them (properties/ops/ownership.ts): one after the other.
+      run.run(la, intentGen(run, ia), ca);
+      if (run.violation === undefined) run.run(lb, intentGen(run, ib), cb);
+    } else {
+      const tasks: Task[] = [
+        { cpu: ca, gen: intentGen(run, ia), label: la },
+        { cpu: cb, gen: intentGen(run, ib), label: lb },
+      ];
+      run.interleave(tasks, expandSchedule(this.schedule));
+    }
     m.violated = run.violation !== undefined;
   }
 
