@@ -17,6 +17,9 @@
  * the same leaf).
  *
  * Layer: properties/ops.
+ * @see ../shared/spec/kernel-split-repaint.md §8 invariant 20 ("permission walks are lockless and
+ *   assume each caller owns its page range exclusively and ranges of concurrent callers are
+ *   disjoint"), §6.2
  * @see arch/arm64/mm/pageattr.c: update_range_prot(), __change_memory_common();
  *   arch/arm64/mm/mmu.c: split_kernel_leaf_mapping(), split_pmd(), split_pud()
  */

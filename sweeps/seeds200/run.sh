@@ -4,9 +4,10 @@
 # impl/alt/minimal-split.ts, as 40 shards per SUT (`verify --shard I/40`). A shard whose JSON
 # summary is here is not run again; `status` merges the complete SUTs (merge-summaries).
 #
-# The code the verdicts are about is pinned by FINGERPRINT: the sha256 of every source file that
-# the `verify` verb, its child and both SUTs load (esbuild's metafile of their bundles) and of package-lock.json. A
-# tree whose fingerprint differs refuses to add shards: start a new sweep instead.
+# The code the verdicts are about is pinned by FINGERPRINT: the sha256 of the code the `verify`
+# verb, its child and both SUTs run — esbuild's bundles of them, whitespace and comments left out,
+# so that a comment or a reformatting does not move it — and of package-lock.json and the child's
+# two .mjs loaders. A tree whose fingerprint differs refuses to add shards: start a new sweep.
 #
 # usage: sweeps/seeds200/run.sh [--tree DIR] run [port|minimal-split]...   (run shards until done)
 #        sweeps/seeds200/run.sh [--tree DIR] fingerprint
@@ -22,21 +23,26 @@ SHARDS=40
 die() { echo "sweep: $*" >&2; exit 2; }
 
 fingerprint() {
-  local meta
-  meta="$(mktemp -d)"
+  local out
+  out="$(mktemp -d)"
   (cd "$tree" && npx esbuild cli/verify.ts cli/verifyChild.ts impl/alt/minimal-split.ts impl/index.ts \
     --bundle --platform=node --format=esm --packages=external --log-level=error \
-    --metafile="$meta/meta.json" --outdir="$meta/out")
+    --minify-whitespace --legal-comments=none --outdir="$out/bundle")
   (cd "$tree" && node -e '
     const { createHash } = require("node:crypto");
-    const { readFileSync } = require("node:fs");
-    const files = [...Object.keys(JSON.parse(readFileSync(process.argv[1], "utf8")).inputs), "package-lock.json",
-      "bin/verify-child.mjs", "bin/plugin-hooks.mjs"].sort();
+    const { readFileSync, readdirSync } = require("node:fs");
+    const { join, relative } = require("node:path");
+    const [bundle] = process.argv.slice(1);
+    const files = readdirSync(bundle, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile()).map((d) => join(d.parentPath ?? d.path, d.name));
+    const parts = [...files.map((f) => ["bundle/" + relative(bundle, f), f]),
+      ...["package-lock.json", "bin/verify-child.mjs", "bin/plugin-hooks.mjs"].map((f) => [f, f])]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const h = createHash("sha256");
-    for (const f of files) h.update(f + " " + createHash("sha256").update(readFileSync(f)).digest("hex") + "\n");
+    for (const [name, f] of parts) h.update(name + " " + createHash("sha256").update(readFileSync(f)).digest("hex") + "\n");
     console.log(h.digest("hex"));
-  ' "$meta/meta.json")
-  rm -rf "$meta"
+  ' "$out/bundle")
+  rm -rf "$out"
 }
 
 sutPath() { case "$1" in port) echo port ;; minimal-split) echo impl/alt/minimal-split.ts ;; *) die "no SUT $1 (port, minimal-split)" ;; esac; }
