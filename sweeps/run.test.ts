@@ -122,6 +122,19 @@ describe('sweeps/seeds200/run.sh', () => {
     expect(merged.results.map((x) => x.property)).toEqual(Array.from({ length: 40 }, (_, i) => `p${i + 1}`));
   });
 
+  it('refuses a --tree that is not a checkout, and an unknown command, with one line and exit 2', () => {
+    const pinned = sweepDir(first.stdout);
+    const missing = join(tmpdir(), 'bbm-sweep-no-such-tree');
+    expect(run(pinned, '--tree', missing, 'run', 'port')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `sweep: --tree ${missing} is not a bbm-verify checkout (no cli/verify.ts)`,
+    });
+    expect(run(pinned, '--tree')).toEqual({ code: 2, stdout: '', stderr: 'sweep: --tree needs a folder' });
+    expect(run(pinned, 'bogus').code).toBe(2);
+    expect(run(pinned, 'bogus').stderr.split('\n')).toHaveLength(1);
+  });
+
   it('names a SUT it does not know with one line and exit 2', () => {
     const pinned = sweepDir(first.stdout);
     const r = run(pinned, '--tree', tree, 'run', 'nonesuch');

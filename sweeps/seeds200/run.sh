@@ -15,12 +15,18 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 tree="$(cd "$here/../.." && pwd)"
-if [ "${1:-}" = "--tree" ]; then tree="$(cd "$2" && pwd)"; shift 2; fi
 SEED=20261125
 SEEDS=200
 SHARDS=40
 
 die() { echo "sweep: $*" >&2; exit 2; }
+
+if [ "${1:-}" = "--tree" ]; then
+  [ $# -ge 2 ] || die "--tree needs a folder"
+  [ -f "$2/cli/verify.ts" ] || die "--tree $2 is not a bbm-verify checkout (no cli/verify.ts)"
+  tree="$(cd "$2" && pwd)"
+  shift 2
+fi
 
 fingerprint() {
   local out
