@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CommandResult } from './checkTrace.ts';
+import { runAsProcess, withUsageErrors } from './entry.ts';
 import { EXIT, UsageError } from './usage.ts';
 import { VERBS } from './verbs.ts';
 import { stopChildren } from './verifyRunner.ts';
@@ -49,7 +50,7 @@ export async function runCli(
   print?: (line: string) => void,
 ): Promise<CommandResult> {
   const [command, ...rest] = argv;
-  try {
+  return withUsageErrors(async () => {
     switch (command) {
       // Each command is loaded when it runs: help and the parent of verify stay light.
       case 'check-trace':
@@ -81,39 +82,8 @@ export async function runCli(
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)} (try: bbm-verify help)`);
     }
-  } catch (e) {
-    if (e instanceof UsageError) return { stdout: [], stderr: [`bbm-verify: ${e.message}`], code: EXIT.usage };
-    throw e;
-  }
+  });
 }
 
 const isMain = process.argv[1] !== undefined && /(?:cli[/\\]main\.ts|bbm-verify(?:\.mjs)?)$/.test(process.argv[1]);
-if (isMain) {
-  // A reader that went away (`| head`): stop the run and leave quietly.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    stopChildren();
-    if (e.code === 'EPIPE') process.exit(141);
-    process.exit(EXIT.internal);
-  });
-  process.on('SIGINT', () => {
-    stopChildren();
-    process.exit(130);
-  });
-  const write = (line: string): void => {
-    process.stdout.write(line + '\n');
-  };
-  runCli(process.argv.slice(2), process.stdin, write).then(
-    (r) => {
-      if (r.streamed !== true) for (const line of r.stdout) write(line);
-      for (const line of r.stderr) process.stderr.write(line + '\n');
-      process.exitCode = r.code;
-    },
-    (e: unknown) => {
-      stopChildren();
-      process.stderr.write(
-        `bbm-verify: internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`,
-      );
-      process.exitCode = EXIT.internal;
-    },
-  );
-}
+if (isMain) runAsProcess(runCli, stopChildren);

@@ -1,0 +1,114 @@
+// check-trace from its cached bundle (bin/bundleCache.mjs) is the same command as through tsx:
+// the same stdout, stderr and exit code on every scenario trace, on bad input and on bad usage;
+// and the cache never serves a bundle older than its sources.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- plain JavaScript without declarations (bin/ runs before TypeScript loads)
+import { bundledEntry, cachePaths, isFresh } from '../bin/bundleCache.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'bin', 'bbm-verify.mjs');
+const SCENARIOS = join(ROOT, 'model', 'scenarios');
+
+interface Outcome {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number | null;
+}
+
+function run(args: readonly string[], bundle: 'on' | 'off', input?: string): Outcome {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input: input ?? '',
+    env: { ...process.env, BBM_VERIFY_BUNDLE: bundle },
+  });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'bbm-bundle-'));
+const garbled = join(tmp, 'garbled.jsonl');
+writeFileSync(garbled, '{"format":"bbm-trace/1"\nnot json\n');
+
+const traces = ['good', 'bad'].flatMap((kind) =>
+  readdirSync(join(SCENARIOS, kind))
+    .filter((f) => f.endsWith('.jsonl'))
+    .slice(0, 6)
+    .map((f) => join(SCENARIOS, kind, f)),
+);
+
+describe('check-trace from its bundle', () => {
+  it('is what bin/bbm-verify.mjs runs: a run without a manifest builds one', () => {
+    const { manifest } = cachePaths(ROOT, 'cli/checkTraceMain.ts');
+    rmSync(manifest, { force: true });
+    expect(run(['check-trace', traces[0] ?? ''], 'on').code).toBe(0);
+    expect(isFresh(ROOT, 'cli/checkTraceMain.ts')).toBe(true);
+    expect(run(['check-trace', traces[0] ?? ''], 'off').code).toBe(0);
+  });
+
+  it.each([
+    ...traces.map((t) => [t.slice(SCENARIOS.length + 1), ['check-trace', t]] as const),
+    ['a garbled trace', ['check-trace', garbled]] as const,
+    ['a missing file', ['check-trace', join(tmp, 'absent.jsonl')]] as const,
+    ['a folder', ['check-trace', tmp]] as const,
+    ['no file', ['check-trace']] as const,
+    ['an unknown flag', ['check-trace', '--frobnicate', garbled]] as const,
+    ['--help', ['check-trace', '--help']] as const,
+  ])('%s: the same output and exit code as through tsx', (_name, args) => {
+    const bundled = run(args, 'on');
+    expect(bundled).toEqual(run(args, 'off'));
+    expect(bundled.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads stdin for - the same way', () => {
+    const text = readFileSync(traces[0] ?? '', 'utf8');
+    const bundled = run(['check-trace', '-'], 'on', text);
+    expect(bundled.code).toBe(0);
+    expect(bundled).toEqual(run(['check-trace', '-'], 'off', text));
+  });
+
+  it('the scenario traces give both verdicts, so the comparison covers both', () => {
+    const codes = new Set(traces.map((t) => run(['check-trace', t], 'on').code));
+    expect(codes).toEqual(new Set([0, 1]));
+  });
+});
+
+describe('bin/bundleCache.mjs', () => {
+  const project = mkdtempSync(join(tmpdir(), 'bbm-bundle-project-'));
+  mkdirSync(join(project, 'src'));
+  const entry = 'src/entry.ts';
+  const write = (path: string, text: string, mtime?: Date): void => {
+    writeFileSync(join(project, path), text);
+    if (mtime !== undefined) utimesSync(join(project, path), mtime, mtime);
+  };
+  const runBundle = (file: string): string => spawnSync(process.execPath, [file], { encoding: 'utf8' }).stdout.trim();
+  write(entry, "import { word } from './word.ts';\nconsole.log(word satisfies string);\n");
+  write('src/word.ts', "export const word: string = 'first';\n");
+
+  it('builds a bundle that runs without tsx, and serves it while the sources are unchanged', () => {
+    const file = bundledEntry(entry, project) as string | undefined;
+    expect(file).toBe(cachePaths(project, entry).bundle);
+    expect(runBundle(file ?? '')).toBe('first');
+    expect(isFresh(project, entry)).toBe(true);
+  });
+
+  it('rebuilds when an imported file changes, even to the same size', () => {
+    bundledEntry(entry, project);
+    write('src/word.ts', "export const word: string = 'other';\n", new Date(Date.now() - 5_000));
+    expect(isFresh(project, entry)).toBe(false);
+    expect(runBundle(bundledEntry(entry, project) ?? '')).toBe('other');
+  });
+
+  it('rebuilds after a corrupt manifest, and gives up (undefined) on a source that does not build', () => {
+    bundledEntry(entry, project);
+    writeFileSync(cachePaths(project, entry).manifest, '{ not json');
+    expect(isFresh(project, entry)).toBe(false);
+    expect(runBundle(bundledEntry(entry, project) ?? '')).toBe('other');
+    write('src/word.ts', 'export const word: string = ;\n');
+    expect(bundledEntry(entry, project)).toBeUndefined();
+  });
+});
