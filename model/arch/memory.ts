@@ -7,6 +7,7 @@
  */
 import type { Geometry } from './geometry.ts';
 import { GroupSummary } from './groupSummary.ts';
+import { NumberMap } from '../util/numberMap.ts';
 
 /** One allocated table page holding level-`level` entries. */
 export class TablePage {
@@ -86,7 +87,8 @@ export class TablePage {
 
 /** All table pages, indexed by page frame number. */
 export class TableMemory {
-  private readonly pages = new Map<number, TablePage>();
+  /** By page frame number; a {@link NumberMap}: pages come and go all the time in a long trace. */
+  private readonly pages = new NumberMap<TablePage>();
 
   /** @param geo - granule geometry (page size) */
   constructor(readonly geo: Geometry) {}

@@ -18,6 +18,7 @@ import type { CpuState } from './cpu.ts';
 import { makeCpu } from './cpu.ts';
 import { ModelInputError } from './inputError.ts';
 import type { StoreRecord } from './visibility.ts';
+import { NumberMap } from '../util/numberMap.ts';
 
 /**
  * Most CPUs a model tracks (slots are bits of a 32-bit mask).
@@ -69,7 +70,7 @@ export class MachineState {
   /** Contiguous groups with mixed permissions, by the PA of the group's first entry. */
   readonly mixedGroups = new Map<number, MixedGroup>();
   /** Recent stores of entries not yet visible everywhere or synchronized (S1), by entry PA. */
-  readonly storeLog = new Map<number, StoreRecord[]>();
+  readonly storeLog = new NumberMap<StoreRecord[]>();
   /** Contiguous groups with a live Contiguous/non-Contiguous mix, by the PA of the group's first entry. */
   readonly contMixes = new Map<number, ContMix>();
   /**

@@ -5,12 +5,13 @@
  * Layer: model/tlb.
  */
 import type { StaleEntry } from './staleEntry.ts';
+import { OrderedNumberMap } from '../util/orderedNumberMap.ts';
 
 const NONE: readonly StaleEntry[] = [];
 
 /** Stale entries by span size, then by first VA. */
 export class StaleIndex {
-  private readonly bySpan = new Map<number, Map<number, StaleEntry[]>>();
+  private readonly bySpan = new Map<number, OrderedNumberMap<StaleEntry[]>>();
   private count = 0;
 
   /** @returns the number of stale entries held */
@@ -25,7 +26,7 @@ export class StaleIndex {
   add(entry: StaleEntry): void {
     let bucket = this.bySpan.get(entry.span);
     if (bucket === undefined) {
-      bucket = new Map();
+      bucket = new OrderedNumberMap();
       this.bySpan.set(entry.span, bucket);
     }
     const list = bucket.get(entry.spanVa);
@@ -142,10 +143,17 @@ export class StaleIndex {
           if (r !== undefined) return r;
         }
       } else {
-        for (const [va, list] of snapshot ? [...bucket] : bucket) {
-          if (!(va < to && va + span > from)) continue;
-          const r = onList(list);
-          if (r !== undefined) return r;
+        if (snapshot) {
+          for (const n of bucket.nodes()) {
+            const r = n.key < to && n.key + span > from ? onList(n.value) : undefined;
+            if (r !== undefined) return r;
+          }
+        } else {
+          for (let n = bucket.first; n !== undefined; n = n.next) {
+            if (!(n.key < to && n.key + span > from)) continue;
+            const r = onList(n.value);
+            if (r !== undefined) return r;
+          }
         }
       }
     }
@@ -158,7 +166,7 @@ export class StaleIndex {
    */
   forEach(visit: (entry: StaleEntry) => void): void {
     for (const bucket of [...this.bySpan.values()])
-      for (const list of [...bucket.values()]) for (const e of [...list]) visit(e);
+      for (const n of bucket.nodes()) for (const e of [...n.value]) visit(e);
   }
 }
 
