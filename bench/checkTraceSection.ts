@@ -24,6 +24,21 @@ const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT_DIR, 'bin', 'bbm-verify.mjs');
 const PRELOAD = join(ROOT_DIR, 'bench', 'maxrss.mjs');
 
+/**
+ * The node flags of bin/bbm-verify.mjs's shebang (`#!/usr/bin/env -S node FLAGS`), so that the
+ * benchmark runs check-trace as `npx bbm-verify` does, not as a bare `node bin/bbm-verify.mjs`.
+ * @returns the flags (none when the shebang names none)
+ */
+export function shebangNodeFlags(): string[] {
+  const first = readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '';
+  const words = first
+    .replace(/^#!\S*\s*/, '')
+    .split(/\s+/)
+    .filter((w) => w !== '');
+  const node = words.findIndex((w) => w === 'node' || w.endsWith('/node'));
+  return node < 0 ? [] : words.slice(node + 1);
+}
+
 /** One workload at one length. */
 export interface CheckTraceRow {
   readonly workload: string;
@@ -62,7 +77,7 @@ function sizes(w: Workload, large: boolean): number[] {
 
 function runCli(file: string, rssFile: string): { ms: number; rssKiB: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', PRELOAD, CLI, 'check-trace', file], {
+  const r = spawnSync(process.execPath, [...shebangNodeFlags(), '--import', PRELOAD, CLI, 'check-trace', file], {
     env: { ...process.env, BENCH_RSS_OUT: rssFile },
     encoding: 'utf8',
   });

@@ -88,6 +88,12 @@ describe('check-trace from its bundle', () => {
     const args = ['check-trace', bad[0] ?? ''];
     expect(run(args, 'off')).toEqual(run(args, 'on'));
   });
+
+  it('runs as an executable through its shebang (`env -S node` with flags), with the same output', () => {
+    const args = ['check-trace', bad[0] ?? ''];
+    const direct = spawnSync(CLI, args, { cwd: ROOT, encoding: 'utf8', env: process.env });
+    expect({ stdout: direct.stdout, stderr: direct.stderr, code: direct.status }).toEqual(run(args, 'on'));
+  });
 });
 
 describe('bin/bundleCache.mjs', () => {
