@@ -51,8 +51,8 @@ export function formatTables(r: BenchResults): string[] {
       ),
       '',
       ...table(
-        ['workload (in process)', 'events', 'read + parse M/s', 'step M/s'],
-        ct.split.map((x) => [x.workload, x.events, x.parseMeps, x.stepMeps]),
+        ['workload (in process)', 'events', 'read + parse M/s', 'step M/s cold', 'step M/s warm'],
+        ct.split.map((x) => [x.workload, x.events, x.parseMeps, x.coldStepMeps ?? '–', x.stepMeps]),
       ),
       '',
     );
