@@ -80,9 +80,12 @@ function sizes(w: Workload, large: boolean): number[] {
   return [...new Set([...base, 1e6, 1e7])];
 }
 
+/** Read once: every measured run gets the same flags. */
+const NODE_FLAGS = shebangNodeFlags();
+
 function runCli(file: string, rssFile: string): { ms: number; rssKiB: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [...shebangNodeFlags(), '--import', PRELOAD, CLI, 'check-trace', file], {
+  const r = spawnSync(process.execPath, [...NODE_FLAGS, '--import', PRELOAD, CLI, 'check-trace', file], {
     env: { ...process.env, BENCH_RSS_OUT: rssFile },
     encoding: 'utf8',
   });
